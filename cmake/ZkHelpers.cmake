@@ -1,0 +1,49 @@
+# Helper functions shared by every CMakeLists.txt in the tree.
+
+set(ZK_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
+    -Wimplicit-fallthrough -Werror)
+
+function(zk_target_defaults target)
+  target_compile_options(${target} PRIVATE ${ZK_WARNINGS})
+  if(ZK_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                           -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  if(ZK_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
+endfunction()
+
+# zk_add_library(name SOURCES ... DEPS ...): one library with one job under src/<name>.
+function(zk_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(zk_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(zk_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(zk_${name} PUBLIC ${ARG_DEPS})
+  zk_target_defaults(zk_${name})
+endfunction()
+
+# zk_add_test(name SOURCES ... DEPS ...): a GoogleTest binary registered with ctest.
+function(zk_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  zk_target_defaults(${name})
+  target_compile_definitions(${name} PRIVATE ZK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+endfunction()
+
+# zk_add_fuzzer(name SOURCES ... DEPS ...): a libFuzzer target (only with ZK_FUZZ).
+function(zk_add_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT ZK_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  zk_target_defaults(${name})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+endfunction()

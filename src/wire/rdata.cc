@@ -1,0 +1,1 @@
+#include "wire/rdata.h"

@@ -1,0 +1,83 @@
+#pragma once
+// RDATA conversions driven by one table of type descriptors: presentation text
+// <-> wire form, wire validation, RFC 3597 generic form. The same field list
+// drives every direction, so wire and text cannot drift apart.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "wire/name.h"
+#include "wire/rrtype.h"
+
+namespace zk::wire {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// One RDATA field's encoding.
+enum class Field : std::uint8_t {
+  U8,
+  U16,
+  U32,
+  Period,       // u32 in text: plain seconds or BIND units "1h30m" (SOA timers)
+  Ipv4,         // 4 octets
+  Ipv6,         // 16 octets
+  Name,         // domain name
+  CharString,   // <character-string>: length octet + up to 255 octets
+  CharStrings,  // one or more <character-string> up to the end (TXT, SPF)
+  CaaTag,       // length octet + alphanumeric tag, unquoted in text
+  StringRest,   // octets to the end, shown as one quoted string (CAA value)
+  HexRest,      // octets to the end, hex in text (may be split over tokens)
+  Base64Rest,   // octets to the end, base64 in text (may be split over tokens)
+};
+
+struct TypeDescriptor {
+  RRType type;
+  std::string_view mnemonic;
+  std::span<const Field> fields;
+  // Names in this type's RDATA may be compressed when writing (RFC 3597 section 4:
+  // only the RFC 1035 types).
+  bool compressOnWrite;
+  // Compressed names in this type's RDATA are expanded when reading (RFC 3597
+  // section 4 also lists RP, AFSDB, RT, SIG, PX, NXT, NAPTR, SRV).
+  bool decompressOnRead;
+};
+
+// The descriptor for `type`, or nullptr for types handled only in RFC 3597 form.
+const TypeDescriptor* findType(RRType type);
+
+// One token of presentation RDATA as the zone-file lexer produced it: raw text
+// with escapes still in place; `quoted` when it came from "..." (quotes removed).
+struct TextToken {
+  std::string_view text;
+  bool quoted = false;
+};
+
+// Presentation -> uncompressed wire RDATA, appended to `out`. Relative names are
+// completed with `origin`. Accepts the RFC 3597 generic form "\# LEN HEX" for any
+// type. Errors say which field was wrong and what was expected.
+Status rdataFromText(RRType type, std::span<const TextToken> tokens, const Name& origin, Bytes& out);
+
+// Uncompressed wire RDATA -> presentation text (generic form for unknown types
+// and for data that does not parse as its type).
+std::string rdataToText(RRType type, std::span<const std::uint8_t> rdata);
+// RFC 3597 section 5 generic form: "\# 3 abcdef" ("\# 0" for empty RDATA).
+std::string rdataToGeneric(std::span<const std::uint8_t> rdata);
+
+// Checks that uncompressed RDATA is well formed for its type.
+Status validateRdata(RRType type, std::span<const std::uint8_t> rdata);
+
+// Reads RDATA of `rdlength` octets at `offset` in `message`, expanding
+// compressed names where the type allows (RFC 3597 section 4), and appends the
+// uncompressed form to `out`.
+Status rdataFromWire(RRType type, std::span<const std::uint8_t> message, std::size_t offset,
+                     std::size_t rdlength, Bytes& out);
+
+// Offsets of the names in `rdata` (at most 2 for the supported types); returns count.
+std::size_t rdataNameOffsets(RRType type, std::span<const std::uint8_t> rdata,
+                             std::size_t (&offsets)[4]);
+
+}  // namespace zk::wire

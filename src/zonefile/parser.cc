@@ -1,0 +1,1 @@
+// zone file parser: see parser.h
