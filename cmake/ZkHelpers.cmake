@@ -47,3 +47,19 @@ function(zk_add_fuzzer name)
   zk_target_defaults(${name})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
 endfunction()
+
+# zk_glob_library(name DEPS ...): a library from every *.cc in the current folder.
+function(zk_glob_library name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  zk_add_library(${name} SOURCES ${srcs} DEPS ${ARG_DEPS})
+endfunction()
+
+# zk_glob_tests(name DEPS ...): one GoogleTest binary from every *_test.cc in the folder.
+function(zk_glob_tests name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  if(srcs)
+    zk_add_test(${name} SOURCES ${srcs} DEPS ${ARG_DEPS})
+  endif()
+endfunction()
