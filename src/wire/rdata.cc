@@ -313,6 +313,44 @@ bool skipField(Field f, std::span<const std::uint8_t> rd, std::size_t& pos) {
   return false;
 }
 
+// Cross-field rules: a known digest/fingerprint type fixes the length of the
+// data that follows (DS: RFC 4034 section 5.1.4, RFC 4509, RFC 6605; SSHFP:
+// RFC 4255 section 3.1.2, RFC 6594). Unknown digest types are left alone.
+Status checkDigestLength(RRType type, std::span<const std::uint8_t> rd) {
+  std::size_t typePos = 0;
+  const char* what = nullptr;
+  if (type == RRType::DS) {
+    typePos = 3;
+    what = "DS digest";
+  } else if (type == RRType::SSHFP) {
+    typePos = 1;
+    what = "SSHFP fingerprint";
+  } else {
+    return {};
+  }
+  if (rd.size() <= typePos) return {};
+  std::uint8_t digestType = rd[typePos];
+  std::size_t want = 0;
+  switch (digestType) {
+    case 1:
+      want = 20;
+      break;  // SHA-1
+    case 2:
+      want = 32;
+      break;  // SHA-256
+    case 4:
+      want = type == RRType::DS ? 48 : 0;
+      break;  // SHA-384 (DS only)
+    default:
+      break;
+  }
+  std::size_t got = rd.size() - typePos - 1;
+  if (want != 0 && got != want) {
+    return Error(fmt::format("{}: type {} needs {} octets, got {}", what, digestType, want, got));
+  }
+  return {};
+}
+
 // Walks every field; on failure names the field that was malformed.
 Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
   std::size_t pos = 0;
@@ -325,7 +363,7 @@ Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
     return Error(
         fmt::format("malformed {} RDATA: {} octets after the last field", d.mnemonic, rd.size() - pos));
   }
-  return {};
+  return checkDigestLength(d.type, rd);
 }
 
 // Prints well-formed RDATA; false when some field has no presentation form.
@@ -410,11 +448,13 @@ Status genericFromText(RRType type, std::span<const TextToken> tokens, Bytes& ou
   std::size_t start = out.size();
   if (tokens.size() < 2) return Error("generic RDATA: missing length after \\#");
   std::uint64_t len = 0;
-  if (!parseDecimal(tokens[1].text, kMaxRdata, len)) {
+  if (tokens[1].quoted || !parseDecimal(tokens[1].text, kMaxRdata, len)) {
     return Error(fmt::format("generic RDATA: expected a length 0-65535, got '{}'", shown(tokens[1].text)));
   }
   int high = -1;
   for (std::size_t i = 2; i < tokens.size(); ++i) {
+    if (tokens[i].quoted)
+      return Error(fmt::format("generic RDATA: quoted hex \"{}\"", shown(tokens[i].text)));
     for (char c : tokens[i].text) {
       int v = hexValue(c);
       if (v < 0) return Error(fmt::format("generic RDATA: bad hex digit in '{}'", shown(tokens[i].text)));
@@ -445,16 +485,27 @@ class TextParser {
       : d_(d), tokens_(tokens), origin_(origin), out_(out) {}
 
   Status run() {
+    std::size_t start = out_.size();
     for (field_ = 0; field_ < d_.fields.size(); ++field_) {
       if (next_ >= tokens_.size()) return fieldError("missing field");
-      auto st = parseField(d_.fields[field_]);
+      Field f = d_.fields[field_];
+      // Like BIND, only string fields may be quoted ("10" is not a number).
+      if (f != F::CharString && f != F::CharStrings && f != F::StringRest) {
+        for (std::size_t i = next_; i < tokens_.size(); ++i) {
+          if (tokens_[i].quoted) {
+            return fieldError(fmt::format("expected an unquoted value, got \"{}\"", shown(tokens_[i].text)));
+          }
+          if (f != F::HexRest && f != F::Base64Rest) break;
+        }
+      }
+      auto st = parseField(f);
       if (!st.ok()) return st;
     }
     if (next_ < tokens_.size()) {
       return Error(fmt::format("{}: trailing data '{}' after {}", d_.mnemonic, shown(tokens_[next_].text),
                                d_.fieldNames.back()));
     }
-    return {};
+    return checkDigestLength(d_.type, std::span<const std::uint8_t>(out_).subspan(start));
   }
 
  private:
