@@ -699,7 +699,7 @@ std::string rdataToText(RRType type, std::span<const std::uint8_t> rdata) {
   if (d != nullptr && rdata.size() <= kMaxRdata) {
     std::string s;
     s.reserve(rdata.size() * 2 + 8);
-    if (printFields(*d, rdata, s)) return s;
+    if (printFields(*d, rdata, s) && checkDigestLength(type, rdata).ok()) return s;
   }
   return rdataToGeneric(rdata);
 }

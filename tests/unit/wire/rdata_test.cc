@@ -230,6 +230,8 @@ TEST(Rdata, MalformedWirePrintsGeneric) {
   EXPECT_FALSE(validateRdata(RRType::DS, hex("000108")).ok());
   EXPECT_TRUE(validateRdata(RRType::DS, hex("00010803")).ok());   // valid, just has no text form
   EXPECT_FALSE(validateRdata(RRType::DS, hex("00010802")).ok());  // SHA-256 needs 32 octets
+  EXPECT_EQ(rdataToText(RRType::DS, hex("000108013228")), "\\# 6 000108013228");  // SHA-1 needs 20
+  EXPECT_EQ(rdataToText(RRType::SSHFP, hex("01023228")), "\\# 4 01023228");
   // ...and the generic form it prints reads back.
   auto r = parse(RRType::DS, rdataToText(RRType::DS, hex("00010803")));
   ASSERT_TRUE(r.ok());
