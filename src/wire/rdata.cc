@@ -439,6 +439,88 @@ bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std:
 // ---------------------------------------------------------------------------
 // Text parsing.
 
+// The strict dotted quad inet_pton(AF_INET) accepts (four decimal parts 0-255,
+// no leading zeros), without copying into a C string. False for anything else;
+// the caller then asks inet_pton, so this can only be faster, not different.
+bool parseDottedQuad(std::string_view t, std::array<std::uint8_t, 16>& addr) {
+  std::size_t part = 0;
+  std::size_t i = 0;
+  while (true) {
+    std::size_t digits = 0;
+    unsigned v = 0;
+    while (i < t.size() && isDigit(t[i]) && digits < 4) {
+      v = v * 10 + static_cast<unsigned>(t[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && t[i - digits] == '0')) return false;
+    addr[part++] = static_cast<std::uint8_t>(v);
+    if (part == 4) return i == t.size();
+    if (i >= t.size() || t[i] != '.') return false;
+    ++i;
+  }
+}
+
+// Fast path of Name::fromText (RFC 1035 section 5.1) writing straight into
+// `out`, without a heap allocation. Returns false, with `out` unchanged, for
+// anything it does not accept; the caller then asks Name::fromText.
+bool appendNameFromText(std::string_view text, const Name& origin, Bytes& out) {
+  if (text.empty()) return false;
+  std::size_t start = out.size();
+  if (text == "@") {
+    auto w = origin.bytes();
+    out.insert(out.end(), w.begin(), w.end());
+    return true;
+  }
+  if (text == ".") {
+    out.push_back(0);
+    return true;
+  }
+  std::size_t labelStart = out.size();
+  out.push_back(0);
+  auto fail = [&] {
+    out.resize(start);
+    return false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      std::size_t len = out.size() - labelStart - 1;
+      if (len == 0) return fail();
+      out[labelStart] = static_cast<std::uint8_t>(len);
+      if (i + 1 == text.size()) {
+        out.push_back(0);  // absolute
+        return out.size() - start <= kMaxNameLength ? true : fail();
+      }
+      labelStart = out.size();
+      out.push_back(0);
+      continue;
+    }
+    if (c == '\\') {
+      if (i + 1 >= text.size()) return fail();
+      if (isDigit(text[i + 1])) {
+        if (i + 3 >= text.size() || !isDigit(text[i + 2]) || !isDigit(text[i + 3])) return fail();
+        int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+        if (v > 255) return fail();
+        c = static_cast<char>(v);
+        i += 3;
+      } else {
+        c = text[++i];
+      }
+    }
+    out.push_back(static_cast<std::uint8_t>(c));
+    if (out.size() - labelStart - 1 > kMaxLabelLength || out.size() - start > kMaxNameLength) return fail();
+  }
+  // Relative: close the last label and append the origin.
+  std::size_t len = out.size() - labelStart - 1;
+  if (len == 0) return fail();
+  out[labelStart] = static_cast<std::uint8_t>(len);
+  auto w = origin.bytes();
+  if (out.size() - start + w.size() > kMaxNameLength) return fail();
+  out.insert(out.end(), w.begin(), w.end());
+  return true;
+}
+
 std::string_view shown(std::string_view t) {
   return t.size() > 80 ? t.substr(0, 80) : t;
 }
@@ -533,6 +615,10 @@ class TextParser {
     std::string_view t = tokens_[next_++].text;
     std::array<char, INET6_ADDRSTRLEN + 1> buf{};
     std::array<std::uint8_t, 16> addr{};
+    if (family == AF_INET && parseDottedQuad(t, addr)) {
+      out_.insert(out_.end(), addr.begin(), addr.begin() + 4);
+      return {};
+    }
     bool ok = t.size() < buf.size();
     if (ok) {
       t.copy(buf.data(), t.size());
@@ -581,6 +667,8 @@ class TextParser {
         return address(AF_INET6);
       case F::Name: {
         std::string_view t = tokens_[next_++].text;
+        if (appendNameFromText(t, origin_, out_)) return {};
+        // Slow path for the exact verdict and message (and any case the fast path declined).
         auto n = Name::fromText(t, origin_);
         if (!n.ok()) return fieldError(n.error().message);
         auto w = n->bytes();

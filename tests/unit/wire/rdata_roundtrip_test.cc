@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+
+#include <array>
 #include <random>
 #include <string>
 
@@ -200,6 +203,65 @@ TEST(RdataRoundTrip, RandomTokensNeverCrash) {
       }
     }
   }
+}
+
+// A addresses have a fast path too; it must agree with inet_pton.
+TEST(RdataRoundTrip, Ipv4AgreesWithInetPton) {
+  Gen g(31337);
+  static constexpr std::string_view kChars = "0125.9";
+  std::size_t accepted = 0;
+  for (int iter = 0; iter < 50000; ++iter) {
+    std::string s;
+    if (iter % 2 == 0) {
+      std::size_t n = 1 + g.upTo(16);
+      for (std::size_t i = 0; i < n; ++i) s.push_back(kChars[g.upTo(kChars.size() - 1)]);
+    } else {
+      // Mostly well-formed quads with 1-4 digit parts: leading zeros, 256+, extra parts.
+      std::size_t parts = 3 + g.upTo(2);
+      for (std::size_t p = 0; p < parts; ++p) {
+        if (p > 0) s.push_back('.');
+        std::size_t digits = 1 + (g.upTo(4) == 0 ? g.upTo(3) : g.upTo(2));
+        for (std::size_t i = 0; i < digits; ++i) s.push_back(static_cast<char>('0' + g.upTo(9)));
+      }
+    }
+    std::array<std::uint8_t, 4> ref{};
+    bool refOk = inet_pton(AF_INET, s.c_str(), ref.data()) == 1;
+    TextToken tok{s, false};
+    Bytes out;
+    auto st = rdataFromText(RRType::A, std::span(&tok, 1), Name(), out);
+    ASSERT_EQ(st.ok(), refOk) << "'" << s << "'";
+    if (refOk) {
+      ++accepted;
+      ASSERT_EQ(out, Bytes(ref.begin(), ref.end())) << "'" << s << "'";
+    }
+  }
+  EXPECT_GT(accepted, 1000U);
+}
+
+// rdataFromText parses names on its own fast path; it must agree with Name::fromText.
+TEST(RdataRoundTrip, NameFieldsAgreeWithNameFromText) {
+  Gen g(4242);
+  static constexpr std::string_view kChars = "ab.\\09@ Z-";
+  auto origin = *Name::fromText(std::string(60, 'o') + "." + std::string(60, 'p') + ".example.");
+  std::size_t accepted = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    std::size_t n = iter % 10 == 0 ? 200 + g.upTo(100) : g.upTo(12);
+    for (std::size_t i = 0; i < n; ++i) s.push_back(kChars[g.upTo(kChars.size() - 1)]);
+    const Name& org = iter % 2 == 0 ? origin : Name();
+    auto ref = Name::fromText(s, org);
+    TextToken tok{s, false};
+    Bytes out;
+    auto st = rdataFromText(RRType::NS, std::span(&tok, 1), org, out);
+    ASSERT_EQ(st.ok(), ref.ok()) << "'" << s << "'";
+    if (ref.ok()) {
+      ++accepted;
+      ASSERT_EQ(hexEncode(out), hexEncode(ref->bytes())) << "'" << s << "'";
+    } else {
+      ASSERT_EQ(st.error().message, "NS nsdname: " + ref.error().message);
+    }
+  }
+  EXPECT_GT(accepted, 2000U);
 }
 
 }  // namespace
