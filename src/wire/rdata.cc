@@ -57,26 +57,26 @@ constexpr FieldName kCaaNames[] = {"flags", "tag", "value"};
 // those plus RP, NAPTR, SRV from the same list. DNAME (RFC 6672 section 2.5)
 // and ALIAS are never compressed.
 constexpr TypeDescriptor kTypes[] = {
-    {RRType::A, "A", kA, kANames, false, false},
-    {RRType::NS, "NS", kOneName, kNsNames, true, true},
-    {RRType::CNAME, "CNAME", kOneName, kTargetNames, true, true},
-    {RRType::SOA, "SOA", kSoa, kSoaNames, true, true},
-    {RRType::PTR, "PTR", kOneName, kPtrNames, true, true},
-    {RRType::HINFO, "HINFO", kHinfo, kHinfoNames, false, false},
-    {RRType::MX, "MX", kMx, kMxNames, true, true},
-    {RRType::TXT, "TXT", kTxt, kTxtNames, false, false},
-    {RRType::RP, "RP", kRp, kRpNames, false, true},
-    {RRType::AAAA, "AAAA", kAaaa, kAaaaNames, false, false},
-    {RRType::SRV, "SRV", kSrv, kSrvNames, false, true},
-    {RRType::NAPTR, "NAPTR", kNaptr, kNaptrNames, false, true},
-    {RRType::DNAME, "DNAME", kOneName, kTargetNames, false, false},
-    {RRType::DS, "DS", kDs, kDsNames, false, false},
-    {RRType::SSHFP, "SSHFP", kSshfp, kSshfpNames, false, false},
-    {RRType::DNSKEY, "DNSKEY", kDnskey, kDnskeyNames, false, false},
-    {RRType::TLSA, "TLSA", kTlsa, kTlsaNames, false, false},
-    {RRType::SPF, "SPF", kTxt, kTxtNames, false, false},
-    {RRType::CAA, "CAA", kCaa, kCaaNames, false, false},
-    {RRType::ALIAS, "ALIAS", kOneName, kTargetNames, false, false},
+    {RRType::A, false, false, "A", kA, kANames},
+    {RRType::NS, true, true, "NS", kOneName, kNsNames},
+    {RRType::CNAME, true, true, "CNAME", kOneName, kTargetNames},
+    {RRType::SOA, true, true, "SOA", kSoa, kSoaNames},
+    {RRType::PTR, true, true, "PTR", kOneName, kPtrNames},
+    {RRType::HINFO, false, false, "HINFO", kHinfo, kHinfoNames},
+    {RRType::MX, true, true, "MX", kMx, kMxNames},
+    {RRType::TXT, false, false, "TXT", kTxt, kTxtNames},
+    {RRType::RP, false, true, "RP", kRp, kRpNames},
+    {RRType::AAAA, false, false, "AAAA", kAaaa, kAaaaNames},
+    {RRType::SRV, false, true, "SRV", kSrv, kSrvNames},
+    {RRType::NAPTR, false, true, "NAPTR", kNaptr, kNaptrNames},
+    {RRType::DNAME, false, false, "DNAME", kOneName, kTargetNames},
+    {RRType::DS, false, false, "DS", kDs, kDsNames},
+    {RRType::SSHFP, false, false, "SSHFP", kSshfp, kSshfpNames},
+    {RRType::DNSKEY, false, false, "DNSKEY", kDnskey, kDnskeyNames},
+    {RRType::TLSA, false, false, "TLSA", kTlsa, kTlsaNames},
+    {RRType::SPF, false, false, "SPF", kTxt, kTxtNames},
+    {RRType::CAA, false, false, "CAA", kCaa, kCaaNames},
+    {RRType::ALIAS, false, false, "ALIAS", kOneName, kTargetNames},
 };
 
 constexpr bool tableConsistent() {
@@ -88,12 +88,13 @@ constexpr bool tableConsistent() {
 static_assert(tableConsistent());
 
 // Index into kTypes for type codes below 128 (-1: none); the rest are checked apart.
-constexpr std::array<std::int8_t, 128> kSmallIndex = [] {
-  std::array<std::int8_t, 128> idx{};
-  for (auto& v : idx) v = -1;
+constexpr std::uint8_t kNoIndex = 0xFF;
+constexpr std::array<std::uint8_t, 128> kSmallIndex = [] {
+  std::array<std::uint8_t, 128> idx{};
+  for (auto& v : idx) v = kNoIndex;
   for (std::size_t i = 0; i < std::size(kTypes); ++i) {
     auto code = static_cast<std::uint16_t>(kTypes[i].type);
-    if (code < 128) idx[code] = static_cast<std::int8_t>(i);
+    if (code < 128) idx[code] = static_cast<std::uint8_t>(i);
   }
   return idx;
 }();
@@ -752,8 +753,8 @@ Status fromTextImpl(RRType type, std::span<const TextToken> tokens, const Name& 
 const TypeDescriptor* findType(RRType type) {
   auto code = static_cast<std::uint16_t>(type);
   if (code < kSmallIndex.size()) {
-    int i = kSmallIndex[code];
-    return i < 0 ? nullptr : &kTypes[i];
+    std::uint8_t i = kSmallIndex[code];
+    return i == kNoIndex ? nullptr : &kTypes[i];
   }
   for (const auto& d : kTypes) {
     if (d.type == type) return &d;

@@ -36,16 +36,16 @@ enum class Field : std::uint8_t {
 
 struct TypeDescriptor {
   RRType type;
-  std::string_view mnemonic;
-  std::span<const Field> fields;
-  // Parallel to `fields`: what each field is called in error messages ("preference").
-  std::span<const std::string_view> fieldNames;
   // Names in this type's RDATA may be compressed when writing (RFC 3597 section 4:
   // only the RFC 1035 types).
   bool compressOnWrite;
   // Compressed names in this type's RDATA are expanded when reading (RFC 3597
   // section 4 also lists RP, AFSDB, RT, SIG, PX, NXT, NAPTR, SRV).
   bool decompressOnRead;
+  std::string_view mnemonic;
+  std::span<const Field> fields;
+  // Parallel to `fields`: what each field is called in error messages ("preference").
+  std::span<const std::string_view> fieldNames;
 };
 
 // The descriptor for `type`, or nullptr for types handled only in RFC 3597 form.
