@@ -252,6 +252,46 @@ void appendQuoted(std::string& s, std::span<const std::uint8_t> data) {
   s.push_back('"');
 }
 
+// Absolute presentation form of a well-formed uncompressed name, the same text
+// as Name::toText (RFC 1035 section 5.1 escapes) without building a Name.
+void appendNameText(std::string& s, std::span<const std::uint8_t> wire) {
+  if (wire.size() <= 1) {
+    s.push_back('.');
+    return;
+  }
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0) {
+    std::size_t len = wire[pos];
+    for (std::size_t i = pos + 1; i <= pos + len && i < wire.size(); ++i) {
+      std::uint8_t c = wire[i];
+      switch (c) {
+        case '.':
+        case '\\':
+        case '"':
+        case ';':
+        case '(':
+        case ')':
+        case '@':
+        case '$':
+          s.push_back('\\');
+          s.push_back(static_cast<char>(c));
+          break;
+        default:
+          if (c <= 0x20 || c >= 0x7f) {
+            s.push_back('\\');
+            s.push_back(static_cast<char>('0' + c / 100));
+            s.push_back(static_cast<char>('0' + (c / 10) % 10));
+            s.push_back(static_cast<char>('0' + c % 10));
+          } else {
+            s.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    s.push_back('.');
+    pos += 1 + len;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Wire walking: skips one field of uncompressed RDATA, false when malformed.
 
@@ -399,12 +439,9 @@ bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std:
         s.append(buf.data());
         break;
       }
-      case F::Name: {
-        auto n = Name::fromWire(field);
-        if (!n.ok()) return false;
-        s.append(n->toText());
+      case F::Name:
+        appendNameText(s, field);
         break;
-      }
       case F::CharString:
         appendQuoted(s, field.subspan(1));
         break;

@@ -205,6 +205,18 @@ TEST(RdataRoundTrip, RandomTokensNeverCrash) {
   }
 }
 
+// Names are printed without building a Name; the text must equal Name::toText.
+TEST(RdataRoundTrip, NamePrintingAgreesWithNameToText) {
+  Gen g(2024);
+  for (int iter = 0; iter < 20000; ++iter) {
+    Bytes rd;
+    g.name(rd);
+    auto ref = Name::fromWire(rd);
+    ASSERT_TRUE(ref.ok());
+    ASSERT_EQ(rdataToText(RRType::CNAME, rd), ref->toText());
+  }
+}
+
 // A addresses have a fast path too; it must agree with inet_pton.
 TEST(RdataRoundTrip, Ipv4AgreesWithInetPton) {
   Gen g(31337);
