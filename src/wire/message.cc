@@ -1,6 +1,7 @@
 #include "wire/message.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -12,8 +13,8 @@ std::uint16_t get16(std::span<const std::uint8_t> b, std::size_t pos) {
   return static_cast<std::uint16_t>((b[pos] << 8) | b[pos + 1]);
 }
 std::uint32_t get32(std::span<const std::uint8_t> b, std::size_t pos) {
-  return (std::uint32_t{b[pos]} << 24) | (std::uint32_t{b[pos + 1]} << 16) | (std::uint32_t{b[pos + 2]} << 8) |
-         std::uint32_t{b[pos + 3]};
+  return (std::uint32_t{b[pos]} << 24) | (std::uint32_t{b[pos + 1]} << 16) |
+         (std::uint32_t{b[pos + 2]} << 8) | std::uint32_t{b[pos + 3]};
 }
 void put16(std::uint8_t* p, std::uint16_t v) {
   p[0] = static_cast<std::uint8_t>(v >> 8);
@@ -57,8 +58,8 @@ Header decodeHeader(std::span<const std::uint8_t> w) {
 // below `limit`; after a jump the whole message is allowed. On success `pos` is
 // past the name in place and `length` is the uncompressed length. Returns an
 // error text or nullptr.
-const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::size_t limit, bool allowPointers,
-                     std::size_t& length) {
+const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::size_t limit, bool inRdata,
+                     bool allowPointers, std::size_t& length) {
   std::size_t p = pos;
   std::size_t lowest = pos;
   std::size_t bound = limit;
@@ -66,7 +67,8 @@ const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::s
   bool jumped = false;
   while (true) {
     if (p >= bound) {
-      return bound == msg.size() ? "name runs past the end of the message" : "name runs past the end of the RDATA";
+      return inRdata && !jumped ? "name runs past the end of the RDATA"
+                                : "name runs past the end of the message";
     }
     std::uint8_t b = msg[p];
     if ((b & kPointerMask) == kPointerMask) {
@@ -83,7 +85,8 @@ const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::s
     }
     if ((b & kPointerMask) != 0) return "unsupported label type";  // RFC 6891 section 5
     if (p + 1U + b > bound) {
-      return bound == msg.size() ? "label runs past the end of the message" : "label runs past the end of the RDATA";
+      return inRdata && !jumped ? "label runs past the end of the RDATA"
+                                : "label runs past the end of the message";
     }
     len += 1U + b;
     if (len > kMaxNameLength) return "name longer than 255 octets";
@@ -117,13 +120,18 @@ std::size_t uncompressedNameLength(std::span<const std::uint8_t> wire) {
 
 std::size_t fixedFieldSize(Field f) {
   switch (f) {
-    case Field::U8: return 1;
-    case Field::U16: return 2;
+    case Field::U8:
+      return 1;
+    case Field::U16:
+      return 2;
     case Field::U32:
     case Field::Period:
-    case Field::Ipv4: return 4;
-    case Field::Ipv6: return 16;
-    default: return 0;
+    case Field::Ipv4:
+      return 4;
+    case Field::Ipv6:
+      return 16;
+    default:
+      return 0;
   }
 }
 
@@ -143,22 +151,25 @@ const char* checkEdnsOptions(std::span<const std::uint8_t> opts) {
 // list and, when `out` is given, appends it with names expanded. Types without a
 // descriptor are opaque. Empty RDATA is accepted for every type (RFC 2136
 // section 2.5.2 deletions, meta queries).
-const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::size_t start, std::size_t rdlength,
-                          Bytes* out) {
+const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::size_t start,
+                          std::size_t rdlength, Bytes* out) {
   const std::size_t end = start + rdlength;
   const TypeDescriptor* desc = (rdlength == 0 || type == RRType::OPT) ? nullptr : findType(type);
   if (desc == nullptr) {
     if (type == RRType::OPT) {
       if (const char* e = checkEdnsOptions(msg.subspan(start, rdlength))) return e;
     }
-    if (out != nullptr) out->insert(out->end(), msg.begin() + static_cast<std::ptrdiff_t>(start), msg.begin() + static_cast<std::ptrdiff_t>(end));
+    if (out != nullptr)
+      out->insert(out->end(), msg.begin() + static_cast<std::ptrdiff_t>(start),
+                  msg.begin() + static_cast<std::ptrdiff_t>(end));
     return nullptr;
   }
   std::size_t pos = start;
   std::size_t expanded = 0;
   auto copy = [&](std::size_t from, std::size_t n) {
     if (out != nullptr) {
-      out->insert(out->end(), msg.begin() + static_cast<std::ptrdiff_t>(from), msg.begin() + static_cast<std::ptrdiff_t>(from + n));
+      out->insert(out->end(), msg.begin() + static_cast<std::ptrdiff_t>(from),
+                  msg.begin() + static_cast<std::ptrdiff_t>(from + n));
     }
     expanded += n;
   };
@@ -173,7 +184,7 @@ const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::s
       case Field::Name: {
         std::size_t nameStart = pos;
         std::size_t len = 0;
-        if (const char* e = walkName(msg, pos, end, desc->decompressOnRead, len)) return e;
+        if (const char* e = walkName(msg, pos, end, true, desc->decompressOnRead, len)) return e;
         if (out != nullptr) {
           std::array<std::uint8_t, kMaxNameLength> buf;
           std::size_t n = expandName(msg, nameStart, buf);
@@ -186,6 +197,15 @@ const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::s
       case Field::CaaTag: {
         if (pos >= end || pos + 1U + msg[pos] > end) return "character-string runs past the end of the RDATA";
         std::size_t n = 1U + msg[pos];
+        if (f == Field::CaaTag) {
+          // RFC 8659 section 4.1: a non-empty tag of letters and digits.
+          if (n == 1) return "empty CAA tag";
+          for (std::size_t i = pos + 1; i < pos + n; ++i) {
+            const std::uint8_t c = msg[i];
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+              return "CAA tag with a character other than a letter or digit";
+          }
+        }
         copy(pos, n);
         pos += n;
         break;
@@ -215,20 +235,26 @@ const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::s
 
 const char* sectionName(Section s) {
   switch (s) {
-    case Section::Question: return "question";
-    case Section::Answer: return "answer";
-    case Section::Authority: return "authority";
-    case Section::Additional: return "additional";
+    case Section::Question:
+      return "question";
+    case Section::Answer:
+      return "answer";
+    case Section::Authority:
+      return "authority";
+    case Section::Additional:
+      return "additional";
   }
   return "?";
 }
 
 Result<Header> parseHeader(std::span<const std::uint8_t> wire) {
-  if (wire.size() < kHeaderSize) return Error(fmt::format("truncated header: {} octets, need 12", wire.size()));
+  if (wire.size() < kHeaderSize)
+    return Error(fmt::format("truncated header: {} octets, need 12", wire.size()));
   return decodeHeader(wire);
 }
 
-std::size_t writeEdnsOption(std::span<std::uint8_t> out, std::uint16_t code, std::span<const std::uint8_t> data) {
+std::size_t writeEdnsOption(std::span<std::uint8_t> out, std::uint16_t code,
+                            std::span<const std::uint8_t> data) {
   if (data.size() > 0xFFFF || out.size() < 4 + data.size()) return 0;
   put16(out.data(), code);
   put16(out.data() + 2, static_cast<std::uint16_t>(data.size()));
@@ -273,7 +299,8 @@ Status RecordView::rdata(Bytes& out) const {
 // MessageView
 
 Result<MessageView> MessageView::parse(std::span<const std::uint8_t> wire) {
-  if (wire.size() < kHeaderSize) return Error(fmt::format("truncated header: {} octets, need 12", wire.size()));
+  if (wire.size() < kHeaderSize)
+    return Error(fmt::format("truncated header: {} octets, need 12", wire.size()));
   MessageView v;
   v.wire_ = wire;
   v.header_ = decodeHeader(wire);
@@ -284,9 +311,11 @@ Result<MessageView> MessageView::parse(std::span<const std::uint8_t> wire) {
   for (std::size_t i = 0; i < v.header_.qdcount; ++i) {
     std::size_t start = pos;
     std::size_t len = 0;
-    if (const char* e = walkName(wire, pos, size, true, len)) return Error(fmt::format("question {}: {}", i + 1, e));
+    if (const char* e = walkName(wire, pos, size, false, true, len))
+      return Error(fmt::format("question {}: {}", i + 1, e));
     if (pos + 4 > size) return Error(fmt::format("question {}: truncated QTYPE/QCLASS", i + 1));
-    if (i == 0) v.question_ = QuestionView{start, static_cast<RRType>(get16(wire, pos)), get16(wire, pos + 2)};
+    if (i == 0)
+      v.question_ = QuestionView{start, static_cast<RRType>(get16(wire, pos)), get16(wire, pos + 2)};
     pos += 4;
   }
   // RFC 1035 section 4.1.3
@@ -300,7 +329,8 @@ Result<MessageView> MessageView::parse(std::span<const std::uint8_t> wire) {
       };
       std::size_t start = pos;
       std::size_t nameLen = 0;
-      if (const char* e = walkName(wire, pos, size, true, nameLen)) return fail(fmt::format("owner name: {}", e));
+      if (const char* e = walkName(wire, pos, size, false, true, nameLen))
+        return fail(fmt::format("owner name: {}", e));
       if (pos + 10 > size) return fail("truncated TYPE/CLASS/TTL/RDLENGTH");
       const auto type = static_cast<RRType>(get16(wire, pos));
       const std::size_t rdlength = get16(wire, pos + 8);
@@ -395,7 +425,9 @@ void MessageBuilder::setRcode(std::uint16_t rcode) {
   if (optOffset_ != 0) buf_[optOffset_ + 5] = static_cast<std::uint8_t>(rcode_ >> 4);
 }
 
-void MessageBuilder::setLimit(std::size_t limit) { limit_ = std::min({limit, buf_.size(), kMaxMessageSize}); }
+void MessageBuilder::setLimit(std::size_t limit) {
+  limit_ = std::min({limit, buf_.size(), kMaxMessageSize});
+}
 
 std::size_t MessageBuilder::available() const {
   std::size_t used = size_ + optReserve_;
@@ -475,7 +507,8 @@ bool MessageBuilder::writeName(std::span<const std::uint8_t> name, std::size_t e
   return true;
 }
 
-bool MessageBuilder::writeRdata(RRType type, std::span<const std::uint8_t> rdata, std::size_t end, bool& invalid) {
+bool MessageBuilder::writeRdata(RRType type, std::span<const std::uint8_t> rdata, std::size_t end,
+                                bool& invalid) {
   const TypeDescriptor* desc = rdata.empty() ? nullptr : findType(type);
   if (desc == nullptr || !desc->compressOnWrite) {
     if (size_ + rdata.size() > end) return false;
@@ -535,7 +568,8 @@ AddResult MessageBuilder::addQuestion(const Name& name, RRType type, std::uint16
   return AddResult::Ok;
 }
 
-AddResult MessageBuilder::addQuestion(std::span<const std::uint8_t> nameWire, RRType type, std::uint16_t klass) {
+AddResult MessageBuilder::addQuestion(std::span<const std::uint8_t> nameWire, RRType type,
+                                      std::uint16_t klass) {
   if (uncompressedNameLength(nameWire) != nameWire.size() || nameWire.empty()) return AddResult::Invalid;
   if (section_ != Section::Question) return AddResult::Invalid;
   const Mark m = mark();
@@ -558,7 +592,8 @@ AddResult MessageBuilder::addRecord(Section section, const Name& owner, RRType t
 }
 
 AddResult MessageBuilder::addRecord(Section section, std::span<const std::uint8_t> ownerWire, RRType type,
-                                    std::uint16_t klass, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+                                    std::uint16_t klass, std::uint32_t ttl,
+                                    std::span<const std::uint8_t> rdata) {
   if (ownerWire.empty() || uncompressedNameLength(ownerWire) != ownerWire.size()) return AddResult::Invalid;
   const std::size_t end = limit_ > optReserve_ ? limit_ - optReserve_ : 0;
   return addRecordImpl(section, ownerWire, type, klass, ttl, rdata, end);
@@ -627,7 +662,8 @@ std::span<const std::uint8_t> MessageBuilder::finish() {
   put16(p, h.id);
   p[2] = static_cast<std::uint8_t>((h.qr ? 0x80 : 0) | ((h.opcode & 0x0F) << 3) | (h.aa ? 0x04 : 0) |
                                    (h.tc ? 0x02 : 0) | (h.rd ? 0x01 : 0));
-  p[3] = static_cast<std::uint8_t>((h.ra ? 0x80 : 0) | (h.ad ? 0x20 : 0) | (h.cd ? 0x10 : 0) | (h.rcode & 0x0F));
+  p[3] =
+      static_cast<std::uint8_t>((h.ra ? 0x80 : 0) | (h.ad ? 0x20 : 0) | (h.cd ? 0x10 : 0) | (h.rcode & 0x0F));
   for (std::size_t i = 0; i < 4; ++i) put16(p + 4 + 2 * i, counts_[i]);
   header_.qdcount = counts_[0];
   header_.ancount = counts_[1];

@@ -20,10 +20,10 @@
 
 namespace zk::wire {
 
-inline constexpr std::size_t kHeaderSize = 12;           // RFC 1035 section 4.1.1
-inline constexpr std::size_t kMaxMessageSize = 65535;    // TCP length prefix, RFC 1035 section 4.2.2
-inline constexpr std::size_t kMinUdpPayload = 512;       // RFC 1035 section 2.3.4, RFC 6891 section 6.2.5
-inline constexpr std::size_t kOptFixedSize = 11;         // root owner + type + class + ttl + rdlength
+inline constexpr std::size_t kHeaderSize = 12;         // RFC 1035 section 4.1.1
+inline constexpr std::size_t kMaxMessageSize = 65535;  // TCP length prefix, RFC 1035 section 4.2.2
+inline constexpr std::size_t kMinUdpPayload = 512;     // RFC 1035 section 2.3.4, RFC 6891 section 6.2.5
+inline constexpr std::size_t kOptFixedSize = 11;       // root owner + type + class + ttl + rdlength
 
 // RFC 1035 section 4.1.1, RFC 1996 (NOTIFY), RFC 2136 (UPDATE).
 enum class Opcode : std::uint8_t { QUERY = 0, IQUERY = 1, STATUS = 2, NOTIFY = 4, UPDATE = 5 };
@@ -55,7 +55,7 @@ struct Header {
   bool qr = false;
   std::uint8_t opcode = 0;  // 4 bits
   bool aa = false, tc = false, rd = false, ra = false, ad = false, cd = false;
-  std::uint8_t rcode = 0;   // low 4 bits; the upper 8 bits live in the OPT record
+  std::uint8_t rcode = 0;  // low 4 bits; the upper 8 bits live in the OPT record
   std::uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
 
   friend bool operator==(const Header&, const Header&) = default;
@@ -70,8 +70,8 @@ struct Edns {
   std::uint16_t udpPayload = 1232;
   std::uint8_t extendedRcode = 0;  // upper 8 bits of the 12-bit rcode
   std::uint8_t version = 0;
-  bool dnssecOk = false;           // DO bit (RFC 3225); also bit 15 of `flags`
-  std::uint16_t flags = 0;         // all 16 flag bits including DO
+  bool dnssecOk = false;                  // DO bit (RFC 3225); also bit 15 of `flags`
+  std::uint16_t flags = 0;                // all 16 flag bits including DO
   std::span<const std::uint8_t> options;  // option TLVs, opaque (code, length, data)*
 };
 
@@ -132,7 +132,9 @@ struct RecordView {
     return expandName(message, nameOffset, out);
   }
   // RDATA exactly as on the wire (names may hold compression pointers).
-  [[nodiscard]] std::span<const std::uint8_t> rawRdata() const { return message.subspan(rdataOffset, rdlength); }
+  [[nodiscard]] std::span<const std::uint8_t> rawRdata() const {
+    return message.subspan(rdataOffset, rdlength);
+  }
   // RDATA in uncompressed form (RFC 3597 section 4: names of the types whose
   // descriptor allows it are expanded), appended to `out`. Cannot fail for a
   // record of a message that MessageView::parse accepted.
@@ -256,8 +258,8 @@ class MessageBuilder {
   // Adds one record; `rdata` is uncompressed. Sections must be added in order
   // (answer, authority, additional). Owner names and names inside RDATA of
   // types with compressOnWrite (RFC 3597 section 4) are compressed.
-  AddResult addRecord(Section section, const Name& owner, RRType type, std::uint16_t klass,
-                      std::uint32_t ttl, std::span<const std::uint8_t> rdata);
+  AddResult addRecord(Section section, const Name& owner, RRType type, std::uint16_t klass, std::uint32_t ttl,
+                      std::span<const std::uint8_t> rdata);
   // Same with the owner as uncompressed wire bytes (exactly one name).
   AddResult addRecord(Section section, std::span<const std::uint8_t> ownerWire, RRType type,
                       std::uint16_t klass, std::uint32_t ttl, std::span<const std::uint8_t> rdata);
