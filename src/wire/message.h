@@ -178,7 +178,9 @@ class MessageView {
   [[nodiscard]] std::size_t recordCount() const {
     return std::size_t{header_.ancount} + header_.nscount + header_.arcount;
   }
-  [[nodiscard]] std::size_t sectionOffset(Section s) const { return sectionOffset_[static_cast<int>(s)]; }
+  [[nodiscard]] std::size_t sectionOffset(Section s) const {
+    return sectionOffset_[static_cast<std::size_t>(s)];
+  }
 
   // Walks the records in message order. Usage: for (auto c = view.records(); c.next(rv);) ...
   class RecordCursor {
@@ -328,7 +330,7 @@ void MessageView::forEachQuestion(Fn&& fn) const {
     q.nameOffset = pos;
     // Skip the validated name: labels until the root or a pointer.
     while (wire_[pos] != 0 && (wire_[pos] & 0xC0) != 0xC0) pos += 1U + wire_[pos];
-    pos += wire_[pos] == 0 ? 1 : 2;
+    pos += wire_[pos] == 0 ? 1U : 2U;
     q.type = static_cast<RRType>((wire_[pos] << 8) | wire_[pos + 1]);
     q.klass = static_cast<std::uint16_t>((wire_[pos + 2] << 8) | wire_[pos + 3]);
     pos += 4;
