@@ -28,6 +28,10 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 }
 
 constexpr std::uint8_t kPointerMask = 0xC0;
+// A name has at most 128 labels (root included) and an encoder needs at most one
+// pointer per label; longer chains (pointer to pointer) only burn CPU: an 8K-hop
+// chain below offset 0x4000 reused by thousands of records is a cheap DoS.
+constexpr std::size_t kMaxPointerHops = kMaxLabels;
 
 // RFC 1035 section 4.1.1 header layout.
 Header decodeHeader(std::span<const std::uint8_t> w) {
@@ -64,6 +68,7 @@ const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::s
   std::size_t lowest = pos;
   std::size_t bound = limit;
   std::size_t len = 0;
+  std::size_t hops = 0;
   bool jumped = false;
   while (true) {
     if (p >= bound) {
@@ -76,6 +81,7 @@ const char* walkName(std::span<const std::uint8_t> msg, std::size_t& pos, std::s
       if (p + 1 >= bound) return "truncated compression pointer";
       std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | msg[p + 1];
       if (target >= lowest) return "compression pointer does not point backwards";
+      if (++hops > kMaxPointerHops) return "more than 128 compression pointers in one name";
       if (!jumped) pos = p + 2;
       jumped = true;
       bound = msg.size();
@@ -264,16 +270,19 @@ std::size_t writeEdnsOption(std::span<std::uint8_t> out, std::uint16_t code,
 
 std::size_t expandName(std::span<const std::uint8_t> message, std::size_t offset,
                        std::array<std::uint8_t, kMaxNameLength>& out) {
-  // Defensive even though the message was validated: bounds and a hop limit.
+  // Safe on any input (returns 0 when the name is malformed): bounds are checked
+  // and pointers must go strictly backwards as in readName, so the walk ends.
   std::size_t n = 0;
   std::size_t pos = offset;
-  for (int hops = 0; hops < 256;) {
+  std::size_t lowest = offset;
+  while (true) {
     if (pos >= message.size()) return 0;
     std::uint8_t b = message[pos];
     if ((b & kPointerMask) == kPointerMask) {
       if (pos + 1 >= message.size()) return 0;
-      pos = (static_cast<std::size_t>(b & 0x3F) << 8) | message[pos + 1];
-      ++hops;
+      std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | message[pos + 1];
+      if (target >= lowest) return 0;
+      lowest = pos = target;
       continue;
     }
     if (b > kMaxLabelLength || n + 1U + b > kMaxNameLength || pos + 1U + b > message.size()) return 0;
@@ -282,7 +291,6 @@ std::size_t expandName(std::span<const std::uint8_t> message, std::size_t offset
     pos += 1U + b;
     if (b == 0) return n;
   }
-  return 0;
 }
 
 Result<Name> RecordView::owner() const {
@@ -291,6 +299,9 @@ Result<Name> RecordView::owner() const {
 }
 
 Status RecordView::rdata(Bytes& out) const {
+  if (rdataOffset > message.size() || rdlength > message.size() - rdataOffset) {
+    return Error("RDATA runs past the end of the message");
+  }
   if (const char* e = walkRdataWire(type, message, rdataOffset, rdlength, &out)) return Error(e);
   return {};
 }

@@ -103,8 +103,9 @@ void forEachEdnsOption(std::span<const std::uint8_t> options, Fn&& fn) {
 std::size_t writeEdnsOption(std::span<std::uint8_t> out, std::uint16_t code,
                             std::span<const std::uint8_t> data);
 
-// Copies the (possibly compressed) name at `offset` of an already validated
-// message into `out` in uncompressed wire form; returns its length.
+// Copies the (possibly compressed) name at `offset` of a message into `out` in
+// uncompressed wire form; returns its length, or 0 when the name is malformed
+// (never for names of a message MessageView::parse accepted).
 std::size_t expandName(std::span<const std::uint8_t> message, std::size_t offset,
                        std::array<std::uint8_t, kMaxNameLength>& out);
 
@@ -189,7 +190,7 @@ class MessageView {
 
    private:
     friend class MessageView;
-    RecordCursor(const MessageView& v) : view_(&v), pos_(v.sectionOffset_[1]) {}
+    explicit RecordCursor(const MessageView& v) : view_(&v), pos_(v.sectionOffset_[1]) {}
     const MessageView* view_;
     std::size_t pos_;
     std::size_t index_ = 0;  // records returned so far

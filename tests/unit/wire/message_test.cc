@@ -338,6 +338,54 @@ TEST(MessageViewMalformed, NameLongerThan255) {
   EXPECT_EQ(parseError(w2), "<parsed>");
 }
 
+// Regression (found in review): a chain of pointers to pointers, each going
+// backwards, is legal for readName but costs one step per hop for every name
+// that uses it; the view caps a name at 128 pointers.
+Buf pointerChainMessage(std::size_t hops) {
+  Buf w = hex("0000 8000 0001 0002 0000 0000 00 0001 0001 00 fff0 0001 00000000");
+  std::size_t len = 2 * (hops - 1);
+  w.push_back(static_cast<std::uint8_t>(len >> 8));
+  w.push_back(static_cast<std::uint8_t>(len));
+  const std::size_t r = w.size();  // 28
+  for (std::size_t i = 0; i + 1 < hops; ++i) {
+    std::size_t target = i == 0 ? 12 : r + 2 * (i - 1);
+    w.push_back(static_cast<std::uint8_t>(0xc0 | (target >> 8)));
+    w.push_back(static_cast<std::uint8_t>(target));
+  }
+  std::size_t last = hops == 1 ? 12 : r + 2 * (hops - 2);
+  w.push_back(static_cast<std::uint8_t>(0xc0 | (last >> 8)));
+  w.push_back(static_cast<std::uint8_t>(last));
+  Buf tail = hex("0001 0001 00000000 0004 7f000001");
+  w.insert(w.end(), tail.begin(), tail.end());
+  return w;
+}
+
+TEST(MessageViewMalformed, LongPointerChainIsRejected) {
+  auto ok = pointerChainMessage(128);
+  auto v = MessageView::parse(ok);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  auto recs = allRecords(*v);
+  ASSERT_EQ(recs.size(), 2U);
+  EXPECT_TRUE(recs[1].owner()->isRoot());
+  std::array<std::uint8_t, kMaxNameLength> buf;
+  EXPECT_EQ(recs[1].expandOwner(buf), 1U);
+  EXPECT_EQ(parseError(pointerChainMessage(129)),
+            "record 2 in answer: owner name: more than 128 compression pointers in one name");
+  EXPECT_FALSE(MessageView::parse(pointerChainMessage(5000)).ok());
+}
+
+TEST(ExpandName, SafeOnMalformedInput) {
+  std::array<std::uint8_t, kMaxNameLength> buf;
+  EXPECT_EQ(expandName(hex("c000"), 0, buf), 0U);     // pointer to itself
+  EXPECT_EQ(expandName(hex("00 c002"), 1, buf), 0U);  // forwards
+  EXPECT_EQ(expandName(hex("0361 62"), 0, buf), 0U);  // runs past the end
+  EXPECT_EQ(expandName(hex("00 c000"), 1, buf), 1U);  // backwards to the root
+  EXPECT_EQ(expandName(hex("0161 00 0162 c000"), 3, buf), 5U);
+  EXPECT_EQ(Buf(buf.begin(), buf.begin() + 5), hex("0162 0161 00"));
+  EXPECT_EQ(expandName(hex("41 00"), 0, buf), 0U);  // label type 01
+  EXPECT_EQ(expandName(hex(""), 0, buf), 0U);
+}
+
 TEST(MessageViewMalformed, OptRules) {
   const char* head = "0001 0000 0000 0000 0000 0002";
   const char* opt = "00 0029 1000 00000000 0000";
