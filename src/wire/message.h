@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "wire/name.h"
@@ -159,6 +160,8 @@ class MessageView {
   // question. Errors name the place: "record 3 in answer: RDLENGTH runs past the
   // end of the message".
   static Result<MessageView> parse(std::span<const std::uint8_t> wire);
+  // The view points into `wire`: a temporary buffer would leave it dangling.
+  static Result<MessageView> parse(std::vector<std::uint8_t>&&) = delete;
 
   [[nodiscard]] const Header& header() const { return header_; }
   [[nodiscard]] std::span<const std::uint8_t> wire() const { return wire_; }

@@ -113,7 +113,9 @@ TEST(MessageView, ParsesDigQueryWithCookie) {
 }
 
 TEST(MessageView, ParsesDigQueryWithDoAndManyOptions) {
-  auto v1 = MessageView::parse(readFile("tests/fuzz/corpus/fuzz_message/dig_mx_do_cookie.bin"));
+  // The view points into the buffer: keep it alive.
+  auto w1 = readFile("tests/fuzz/corpus/fuzz_message/dig_mx_do_cookie.bin");
+  auto v1 = MessageView::parse(w1);
   ASSERT_TRUE(v1.ok()) << v1.error().message;
   EXPECT_TRUE(v1->edns()->dnssecOk);
   EXPECT_EQ(v1->edns()->flags, kEdnsFlagDo);
@@ -135,14 +137,16 @@ TEST(MessageView, ParsesDigQueryWithDoAndManyOptions) {
 }
 
 TEST(MessageView, ParsesQueryWithoutEdnsAndWithTsig) {
-  auto v = MessageView::parse(readFile("tests/fuzz/corpus/fuzz_message/dig_noedns_aaaa.bin"));
+  auto w = readFile("tests/fuzz/corpus/fuzz_message/dig_noedns_aaaa.bin");
+  auto v = MessageView::parse(w);
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_FALSE(v->edns().has_value());
   EXPECT_EQ(v->optCount(), 0U);
   EXPECT_EQ(v->recordCount(), 0U);
 
   // dig -y: OPT then TSIG (type 250, class ANY) in the additional section.
-  auto t = MessageView::parse(readFile("tests/fuzz/corpus/fuzz_message/dig_tsig.bin"));
+  auto wt = readFile("tests/fuzz/corpus/fuzz_message/dig_tsig.bin");
+  auto t = MessageView::parse(wt);
   ASSERT_TRUE(t.ok()) << t.error().message;
   auto recs = allRecords(*t);
   ASSERT_EQ(recs.size(), 2U);
@@ -371,7 +375,8 @@ TEST(MessageViewMalformed, LongPointerChainIsRejected) {
   EXPECT_EQ(recs[1].expandOwner(buf), 1U);
   EXPECT_EQ(parseError(pointerChainMessage(129)),
             "record 2 in answer: owner name: more than 128 compression pointers in one name");
-  EXPECT_FALSE(MessageView::parse(pointerChainMessage(5000)).ok());
+  auto huge = pointerChainMessage(5000);
+  EXPECT_FALSE(MessageView::parse(huge).ok());
 }
 
 TEST(ExpandName, SafeOnMalformedInput) {
@@ -390,7 +395,8 @@ TEST(MessageViewMalformed, OptRules) {
   const char* head = "0001 0000 0000 0000 0000 0002";
   const char* opt = "00 0029 1000 00000000 0000";
   // Two OPT records: parsed, counted (the server answers FORMERR, RFC 6891 section 6.1.1).
-  auto v = MessageView::parse(hex(std::string(head) + opt + opt));
+  auto twoOpts = hex(std::string(head) + opt + opt);
+  auto v = MessageView::parse(twoOpts);
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->optCount(), 2U);
   // OPT whose owner is not the root.
