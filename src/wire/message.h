@@ -323,7 +323,7 @@ class MessageBuilder {
   std::array<std::uint16_t, 4> counts_{};
   Section section_ = Section::Question;
   std::size_t compressionCount_ = 0;
-  std::array<Target, kCompressionEntries> compression_{};
+  std::array<Target, kCompressionEntries> compression_;  // only [0, compressionCount_) is read: not zeroed
 };
 
 template <class Fn>
