@@ -565,27 +565,22 @@ bool MessageBuilder::writeRdata(RRType type, std::span<const std::uint8_t> rdata
 }
 
 AddResult MessageBuilder::addQuestion(const Name& name, RRType type, std::uint16_t klass) {
-  if (section_ != Section::Question) return AddResult::Invalid;
-  const Mark m = mark();
-  const std::size_t end = limit_ > optReserve_ ? limit_ - optReserve_ : 0;
-  if (!writeName(name.bytes(), end, true) || size_ + 4 > end) {
-    rollback(m);
-    return AddResult::DoesNotFit;
-  }
-  put16(buf_.data() + size_, static_cast<std::uint16_t>(type));
-  put16(buf_.data() + size_ + 2, klass);
-  size_ += 4;
-  ++counts_[0];
-  return AddResult::Ok;
+  return addQuestionImpl(name.bytes(), type, klass);
 }
 
 AddResult MessageBuilder::addQuestion(std::span<const std::uint8_t> nameWire, RRType type,
                                       std::uint16_t klass) {
-  if (uncompressedNameLength(nameWire) != nameWire.size() || nameWire.empty()) return AddResult::Invalid;
+  if (nameWire.empty() || uncompressedNameLength(nameWire) != nameWire.size()) return AddResult::Invalid;
+  return addQuestionImpl(nameWire, type, klass);
+}
+
+AddResult MessageBuilder::addQuestionImpl(std::span<const std::uint8_t> name, RRType type,
+                                          std::uint16_t klass) {
+  // RFC 1035 section 4.1.2
   if (section_ != Section::Question) return AddResult::Invalid;
   const Mark m = mark();
   const std::size_t end = limit_ > optReserve_ ? limit_ - optReserve_ : 0;
-  if (!writeName(nameWire, end, true) || size_ + 4 > end) {
+  if (!writeName(name, end, true) || size_ + 4 > end) {
     rollback(m);
     return AddResult::DoesNotFit;
   }

@@ -307,6 +307,7 @@ class MessageBuilder {
   // Offset of an earlier written name equal (octet for octet) to `suffix`, or 0.
   std::uint16_t findSuffix(std::span<const std::uint8_t> suffix) const;
   bool suffixMatches(std::size_t msgOffset, std::span<const std::uint8_t> suffix) const;
+  AddResult addQuestionImpl(std::span<const std::uint8_t> name, RRType type, std::uint16_t klass);
   AddResult addRecordImpl(Section section, std::span<const std::uint8_t> owner, RRType type,
                           std::uint16_t klass, std::uint32_t ttl, std::span<const std::uint8_t> rdata,
                           std::size_t end);
