@@ -296,11 +296,6 @@ class MessageBuilder {
   std::span<const std::uint8_t> finish();
 
  private:
-  struct Target {
-    std::uint16_t offset;  // where a literally written label starts
-    std::uint8_t length;   // uncompressed length of the name from there (incl. root)
-  };
-
   // Writes a name (validated uncompressed wire form) at size_, compressing its
   // longest known suffix; returns false when it does not fit below `end`.
   bool writeName(std::span<const std::uint8_t> name, std::size_t end, bool compress);
@@ -323,8 +318,15 @@ class MessageBuilder {
   Header header_;
   std::array<std::uint16_t, 4> counts_{};
   Section section_ = Section::Question;
+  // Compression targets: where a literally written label starts and the
+  // uncompressed length of the name from there (incl. root). Only entries below
+  // compressionCount_ are read, so the arrays are not zeroed per message.
   std::size_t compressionCount_ = 0;
-  std::array<Target, kCompressionEntries> compression_;  // only [0, compressionCount_) is read: not zeroed
+  std::array<std::uint8_t, kCompressionEntries> targetLength_;
+  std::array<std::uint16_t, kCompressionEntries> targetOffset_;
+  // Bit n set when some target may have length n (stale bits after a rollback
+  // only cost a scan): most suffixes are rejected without looking at the table.
+  std::array<std::uint64_t, 4> lengthBits_{};
 };
 
 template <class Fn>
