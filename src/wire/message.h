@@ -12,6 +12,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -85,6 +87,19 @@ inline constexpr std::uint16_t kEdnsOptionTcpKeepalive = 11;   // RFC 7828
 inline constexpr std::uint16_t kEdnsOptionPadding = 12;        // RFC 7830
 inline constexpr std::uint16_t kEdnsOptionExtendedError = 15;  // RFC 8914
 
+namespace detail {
+// Visitors may return bool (false stops the walk) or nothing.
+template <class Fn, class... Args>
+bool callContinues(Fn& fn, Args&&... args) {
+  if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Args...>>) {
+    fn(std::forward<Args>(args)...);
+    return true;
+  } else {
+    return static_cast<bool>(fn(std::forward<Args>(args)...));
+  }
+}
+}  // namespace detail
+
 // Calls fn(code, data) for each option in well-formed OPT RDATA (as checked by
 // MessageView::parse); stops early when fn returns false.
 template <class Fn>
@@ -94,7 +109,7 @@ void forEachEdnsOption(std::span<const std::uint8_t> options, Fn&& fn) {
     auto code = static_cast<std::uint16_t>((options[pos] << 8) | options[pos + 1]);
     std::size_t len = static_cast<std::size_t>((options[pos + 2] << 8) | options[pos + 3]);
     if (pos + 4 + len > options.size()) return;
-    if (!fn(code, options.subspan(pos + 4, len))) return;
+    if (!detail::callContinues(fn, code, options.subspan(pos + 4, len))) return;
     pos += 4 + len;
   }
 }
@@ -175,7 +190,7 @@ class MessageView {
   std::size_t expandQuestionName(std::array<std::uint8_t, kMaxNameLength>& out) const {
     return expandName(wire_, question_.nameOffset, out);
   }
-  // fn(const QuestionView&) for every question; stop early by returning false.
+  // fn(const QuestionView&) for every question; stop early by returning false (or return void).
   template <class Fn>
   void forEachQuestion(Fn&& fn) const;
 
@@ -199,12 +214,12 @@ class MessageView {
     std::size_t index_ = 0;  // records returned so far
   };
   [[nodiscard]] RecordCursor records() const { return RecordCursor(*this); }
-  // fn(const RecordView&) for every record; stop early by returning false.
+  // fn(const RecordView&) for every record; stop early by returning false (or return void).
   template <class Fn>
   void forEachRecord(Fn&& fn) const {
     RecordView rv;
     for (auto c = records(); c.next(rv);) {
-      if (!fn(rv)) return;
+      if (!detail::callContinues(fn, rv)) return;
     }
   }
 
@@ -341,7 +356,7 @@ void MessageView::forEachQuestion(Fn&& fn) const {
     q.type = static_cast<RRType>((wire_[pos] << 8) | wire_[pos + 1]);
     q.klass = static_cast<std::uint16_t>((wire_[pos + 2] << 8) | wire_[pos + 3]);
     pos += 4;
-    if (!fn(q)) return;
+    if (!detail::callContinues(fn, q)) return;
   }
 }
 

@@ -196,10 +196,14 @@ TEST(MessageView, ParsesCompressedResponse) {
     ASSERT_TRUE(rdataFromWire(rv.type, wire, rv.rdataOffset, rv.rdlength, theirs).ok());
     EXPECT_EQ(mine, theirs);
   }
-  // Early stop.
+  // Early stop, and visitors returning nothing.
   int seen = 0;
   v.forEachRecord([&](const RecordView&) { return ++seen < 2; });
   EXPECT_EQ(seen, 2);
+  seen = 0;
+  v.forEachRecord([&](const RecordView&) { ++seen; });
+  EXPECT_EQ(seen, 5);
+  v.forEachQuestion([&](const QuestionView& q) { EXPECT_EQ(q.nameOffset, 12U); });
 }
 
 TEST(MessageView, ExtendedRcodeCombinesHeaderAndOpt) {
