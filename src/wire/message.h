@@ -161,10 +161,12 @@ struct RecordView {
 class MessageView {
  public:
   // Validates the whole message: header, every question and record (names with
-  // safe decompression, RDLENGTH inside the message, RDATA of known types laid
-  // out as its descriptor says, compressed names only where RFC 3597 section 4
-  // allows them), OPT only in the additional section with the root as owner and
-  // well-formed option TLVs (RFC 6891 section 6.1.1-6.1.2).
+  // safe decompression and at most 128 pointers each, RDLENGTH inside the
+  // message, RDATA of known types laid out as its descriptor says, compressed
+  // names only where RFC 3597 section 4 allows them; empty RDATA is accepted for
+  // any type, as RFC 2136 deletions need), OPT only in the additional section
+  // with the root as owner and well-formed option TLVs (RFC 6891 section
+  // 6.1.1-6.1.2). No heap allocation unless it fails (the error text).
   //
   // Trailing octets after the last record announced by the header counts are an
   // error ("trailing octets"): such a message was built wrong or tampered with,
