@@ -194,7 +194,8 @@ class Parser {
   }
   Location loc(const Frame& f, const Token& t) const { return Location{f.file, t.line, t.column}; }
   void fail(Frame& f, const Token& t, std::string message) {
-    error(loc(f, t), std::move(message));
+    // A lexer error in this record was already reported and is the cause.
+    if (!recordFailed_) error(loc(f, t), std::move(message));
     skipRest(f, t);
   }
   // After a directive's arguments: the line must end.
