@@ -365,51 +365,54 @@ CheckResult checkZone(ZoneRecords& zone) {
     if (!apex && (f & (kNs | kDname))) haveCuts = true;
     const Record* firstCname = nullptr;
     const Record* firstOther = nullptr;
-    for (std::size_t k = i; k < j; ++k) {
-      const Record& r = recs[k];
-      const bool sameTypeAsPrev = k > i && recs[k - 1].type == r.type;
-      switch (static_cast<RRType>(r.type)) {
-        case RRType::SOA:
-          if (!apex) {
-            report(Severity::Error, &r,
-                   fmt::format("SOA record at {} is not at the zone apex {}", nameText(zone.nameWire(id)),
-                               originText));
-          } else if (sameTypeAsPrev) {
-            report(Severity::Error, &r,
-                   fmt::format("more than one SOA record at the zone apex {}", originText));
-          } else if (r.rdataLength >= 20) {
-            const auto rd = zone.rdata(r);
-            const std::size_t m = nameLength(rd);
-            const std::size_t n2 = m == 0 ? 0 : nameLength(rd.subspan(m));
-            if (n2 != 0 && m + n2 + 4 <= rd.size()) {
-              const auto* p = rd.data() + m + n2;
-              res.serial = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-                           (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
-            }
-          }
-          break;
-        case RRType::CNAME:
-          if (sameTypeAsPrev) {
-            report(Severity::Error, &r,
-                   fmt::format("more than one CNAME record at {} (RFC 2181 section 10.1)",
-                               nameText(zone.nameWire(id))));
-          }
-          break;
-        case RRType::DNAME:
-          if (sameTypeAsPrev) {
-            report(Severity::Error, &r,
-                   fmt::format("more than one DNAME record at {} (RFC 6672 section 2.4)",
-                               nameText(zone.nameWire(id))));
-          }
-          break;
-        default:
-          break;
+    for (std::size_t a = i; a < j;) {
+      // One RRset [a, b); `first` is its record that came first in the file.
+      std::size_t b = a + 1;
+      while (b < j && recs[b].type == recs[a].type) ++b;
+      std::size_t first = a;
+      for (std::size_t k = a + 1; k < b; ++k) {
+        if (recs[k].seq < recs[first].seq) first = k;
       }
-      if (r.type == static_cast<std::uint16_t>(RRType::CNAME)) {
-        if (firstCname == nullptr || r.seq < firstCname->seq) firstCname = &r;
-      } else if (!allowedAtCname(r.type)) {
-        if (firstOther == nullptr || r.seq < firstOther->seq) firstOther = &r;
+      const Record& r0 = recs[first];
+      const auto type = static_cast<RRType>(r0.type);
+      const char* singleton = type == RRType::SOA     ? "SOA record at the zone apex"
+                              : type == RRType::CNAME ? "CNAME record at"
+                              : type == RRType::DNAME ? "DNAME record at"
+                                                      : nullptr;
+      const char* rfc = type == RRType::SOA     ? "RFC 1035 section 5.2"
+                        : type == RRType::CNAME ? "RFC 2181 section 10.1"
+                                                : "RFC 6672 section 2.4";
+      if (type == RRType::SOA && !apex) {
+        for (std::size_t k = a; k < b; ++k) {
+          report(Severity::Error, &recs[k],
+                 fmt::format("SOA record at {} is not at the zone apex {}", nameText(zone.nameWire(id)),
+                             originText));
+        }
+      } else if (singleton != nullptr) {
+        for (std::size_t k = a; k < b; ++k) {
+          if (k == first) continue;
+          report(Severity::Error, &recs[k],
+                 type == RRType::SOA
+                     ? fmt::format("more than one {} {} ({})", singleton, originText, rfc)
+                     : fmt::format("more than one {} {} ({})", singleton, nameText(zone.nameWire(id)), rfc));
+        }
       }
+      if (type == RRType::SOA && apex && r0.rdataLength >= 20) {
+        const auto rd = zone.rdata(r0);
+        const std::size_t m = nameLength(rd);
+        const std::size_t n2 = m == 0 ? 0 : nameLength(rd.subspan(m));
+        if (n2 != 0 && m + n2 + 4 <= rd.size()) {
+          const auto* p = rd.data() + m + n2;
+          res.serial = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
+                       (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+        }
+      }
+      if (type == RRType::CNAME) {
+        firstCname = &r0;
+      } else if (!allowedAtCname(r0.type)) {
+        if (firstOther == nullptr || r0.seq < firstOther->seq) firstOther = &r0;
+      }
+      a = b;
     }
     if (firstCname != nullptr && firstOther != nullptr) {
       const Record* later = firstCname->seq > firstOther->seq ? firstCname : firstOther;
