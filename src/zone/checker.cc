@@ -18,6 +18,8 @@ using zonefile::Location;
 using zonefile::Severity;
 using Record = ZoneRecords::Record;
 
+constexpr std::size_t kMaxKept = 1000;  // diagnostics kept per severity
+
 // Case-insensitive FNV-1a with a final avalanche (FNV's low bits mix poorly).
 std::uint64_t hashName(std::span<const std::uint8_t> w) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -258,14 +260,12 @@ CheckResult checkZone(ZoneRecords& zone) {
   const auto originWire = zone.origin().bytes();
   const std::string originText = zone.origin().toText();
   auto report = [&](Severity s, const Record* r, std::string msg) {
+    // Every problem is counted; the first kMaxKept of each kind are kept.
+    const std::size_t n = s == Severity::Error ? ++res.errors : ++res.warnings;
+    if (n > kMaxKept) return;
     Location loc;
     if (r != nullptr) loc = Location{r->file, r->line, r->column};
     res.diagnostics.push_back(Diagnostic{s, loc, std::move(msg)});
-    if (s == Severity::Error) {
-      ++res.errors;
-    } else {
-      ++res.warnings;
-    }
   };
   auto typeName = [](std::uint16_t t) { return wire::typeToText(static_cast<RRType>(t)); };
 
@@ -515,6 +515,14 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
 
+  if (res.errors > kMaxKept) {
+    res.diagnostics.push_back(
+        {Severity::Error, {}, fmt::format("{} more errors not shown", res.errors - kMaxKept)});
+  }
+  if (res.warnings > kMaxKept) {
+    res.diagnostics.push_back(
+        {Severity::Warning, {}, fmt::format("{} more warnings not shown", res.warnings - kMaxKept)});
+  }
   std::stable_sort(
       res.diagnostics.begin(), res.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         const auto key = [](const Diagnostic& d) {

@@ -22,6 +22,8 @@ using wire::Name;
 using wire::RRClass;
 using wire::RRType;
 
+constexpr std::size_t kMaxKeptWarnings = 1000;
+
 constexpr bool isDigit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -173,8 +175,14 @@ class Parser {
   }
   void warning(Location loc, std::string message) {
     if (stop_) return;
-    result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
-    ++result_.warnings;
+    // Counted always, kept up to a bound: a million-record zone must not keep a
+    // million copies of one warning.
+    if (++result_.warnings <= kMaxKeptWarnings) {
+      result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
+    } else if (result_.warnings == kMaxKeptWarnings + 1) {
+      result_.diagnostics.push_back({Severity::Warning, Location{loc.file, 0, 0},
+                                     "more warnings follow; only the first ones are shown"});
+    }
   }
 
   // Next token; reports a lexer error (once) and marks the record as failed.

@@ -215,3 +215,18 @@ TEST(Checker, ManyNamesGrowTheTable) {
 
 }  // namespace
 }  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, DiagnosticsAreCountedButBounded) {
+  std::string text = kHead;
+  for (int i = 0; i < 1500; ++i) text += "x" + std::to_string(i) + ".example.net. A 192.0.2.1\n";
+  auto c = check(text);
+  EXPECT_EQ(c.result.errors, 1500U);
+  ASSERT_EQ(c.messages.size(), 1001U);
+  EXPECT_EQ(c.messages.back(), "z: 500 more errors not shown");
+}
+
+}  // namespace
+}  // namespace zk::zone
