@@ -134,10 +134,10 @@ void ZoneRecords::reserve(std::size_t records, std::size_t names) {
   if (want > slots_.size() && nameCount() == 0) slots_ = SlotTable(want);
 }
 
-void ZoneRecords::growTable() {
+void ZoneRecords::growTable(std::uint32_t interned) {
   SlotTable bigger(slots_.size() * 2);
   const std::size_t mask = bigger.size() - 1;
-  for (std::uint32_t id = 0; id < nameCount(); ++id) {
+  for (std::uint32_t id = 0; id < interned; ++id) {
     const std::uint64_t h = hashName(nameWire(id));
     std::size_t i = h & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
@@ -160,28 +160,72 @@ std::optional<std::uint32_t> ZoneRecords::findName(std::span<const std::uint8_t>
   return std::nullopt;
 }
 
-std::uint32_t ZoneRecords::internName(std::span<const std::uint8_t> w) {
+std::uint32_t ZoneRecords::appendName(std::span<const std::uint8_t> w) {
   // Zone files group records by owner: the previous name is the usual hit.
-  if (lastName_ != UINT32_MAX) {
-    const auto last = nameWire(lastName_);
-    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) return lastName_;
-  }
-  if ((nameCount() + 1) * 10 > slots_.size() * 7) growTable();  // load factor 0.7
-  const std::size_t mask = slots_.size() - 1;
-  const std::uint64_t h = hashName(w);
-  std::size_t i = h & mask;
-  while (slots_[i] != 0) {
-    if (slotHashMatches(slots_[i], h)) {
-      const std::uint32_t id = slotId(slots_[i]);
-      if (wire::wireNamesEqual(nameWire(id), w)) return lastName_ = id;
+  if (nameCount() > 0) {
+    const auto last = nameWire(static_cast<std::uint32_t>(nameCount() - 1));
+    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) {
+      return static_cast<std::uint32_t>(nameCount() - 1);
     }
-    i = (i + 1) & mask;
   }
-  const auto id = static_cast<std::uint32_t>(nameCount());
   nameArena_.insert(nameArena_.end(), w.begin(), w.end());
   nameOffsets_.push_back(static_cast<std::uint32_t>(nameArena_.size()));
-  slots_[i] = makeSlot(id, h);
-  return lastName_ = id;
+  return static_cast<std::uint32_t>(nameCount() - 1);
+}
+
+// Interns the names appended since the last call in one batch: hashes first,
+// then table probes with the slot of a name a few steps ahead prefetched, so
+// that the cache misses of a large table overlap instead of adding up.
+void ZoneRecords::finishAdding() {
+  const std::uint32_t first = interned_;
+  const auto total = static_cast<std::uint32_t>(nameCount());
+  if (first == total) return;
+  const std::uint32_t pending = total - first;
+  while (std::size_t{total} * 10 > slots_.size() * 7) growTable(first);  // load factor 0.7
+
+  std::vector<std::uint32_t> offsets(nameOffsets_.begin() + first, nameOffsets_.end());  // original bounds
+  std::vector<std::uint64_t> hashes(pending);
+  for (std::uint32_t k = 0; k < pending; ++k) {
+    hashes[k] = hashName({nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]});
+  }
+  std::vector<std::uint32_t> remap(pending);
+  const std::size_t mask = slots_.size() - 1;
+  constexpr std::uint32_t kAhead = 12;
+  std::uint32_t next = first;  // next canonical id; names are compacted in place
+  for (std::uint32_t k = 0; k < pending; ++k) {
+    if (k + kAhead < pending) __builtin_prefetch(&slots_[hashes[k + kAhead] & mask]);
+    const std::uint64_t h = hashes[k];
+    // Copy out first: compaction may overwrite these octets below.
+    const std::span<const std::uint8_t> w{nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]};
+    std::size_t i = h & mask;
+    std::optional<std::uint32_t> found;
+    while (slots_[i] != 0) {
+      if (slotHashMatches(slots_[i], h)) {
+        const std::uint32_t id = slotId(slots_[i]);
+        if (wire::wireNamesEqual(nameWire(id), w)) {
+          found = id;
+          break;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    if (found) {
+      remap[k] = *found;
+      continue;
+    }
+    const std::uint32_t id = next++;
+    const std::uint32_t dst = nameOffsets_[id];
+    if (dst != offsets[k]) std::memmove(nameArena_.data() + dst, w.data(), w.size());
+    nameOffsets_[id + 1] = dst + static_cast<std::uint32_t>(w.size());
+    slots_[i] = makeSlot(id, h);
+    remap[k] = id;
+  }
+  nameOffsets_.resize(std::size_t{next} + 1);
+  nameArena_.resize(nameOffsets_[next]);
+  for (Record& r : records_) {
+    if (r.name >= first) r.name = remap[r.name - first];
+  }
+  interned_ = next;
 }
 
 bool ZoneRecords::add(const wire::Name& owner, wire::RRType type, std::uint32_t ttl,
@@ -191,7 +235,7 @@ bool ZoneRecords::add(const wire::Name& owner, wire::RRType type, std::uint32_t 
     return false;
   }
   Record r{};
-  r.name = internName(owner.bytes());
+  r.name = appendName(owner.bytes());
   r.rdataOffset = static_cast<std::uint32_t>(rdataArena_.size());
   r.rdataLength = static_cast<std::uint16_t>(rdata.size());
   r.ttl = ttl;
@@ -269,13 +313,14 @@ CheckResult checkZone(ZoneRecords& zone) {
   };
   auto typeName = [](std::uint16_t t) { return wire::typeToText(static_cast<RRType>(t)); };
 
+  zone.finishAdding();
   const std::size_t nameCount = zone.nameCount();
   std::vector<std::uint16_t> flags(nameCount, 0);
   for (std::uint32_t id = 0; id < nameCount; ++id) {
     if (isSubdomain(zone.nameWire(id), originWire)) flags[id] = kInZone;
   }
-
   zone.sortRecords();
+
   auto& recs = zone.mutableRecords();
 
   // RRsets: one TTL per RRset (RFC 2181 section 5.2; the first record's, as

@@ -180,6 +180,7 @@ TEST(Checker, CanonicalOrderRfc4034Example) {
   ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
   const std::uint8_t addr[4] = {192, 0, 2, 1};
   for (const char* n : names) ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  zone.finishAdding();
   V got;
   for (std::uint32_t id : zone.canonicalNameOrder())
     got.push_back(Name::fromWire(zone.nameWire(id))->toText());
@@ -192,10 +193,33 @@ TEST(Checker, NamesAreCaseInsensitiveAndKeepTheFirstSpelling) {
   const std::uint8_t addr[4] = {192, 0, 2, 1};
   ASSERT_TRUE(zone.add(*Name::fromText("WWW.example."), wire::RRType::A, 1, addr, {}));
   ASSERT_TRUE(zone.add(*Name::fromText("www.EXAMPLE."), wire::RRType::A, 1, addr, {}));
+  zone.finishAdding();
   EXPECT_EQ(zone.nameCount(), 1U);
   EXPECT_EQ(Name::fromWire(zone.nameWire(0))->toText(), "WWW.example.");
   EXPECT_TRUE(zone.findName(Name::fromText("Www.Example.")->bytes()));
   EXPECT_FALSE(zone.findName(Name::fromText("w.example.")->bytes()));
+}
+
+TEST(Checker, InterleavedNamesMergeInBatches) {
+  ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
+  const std::uint8_t addr[4] = {192, 0, 2, 1};
+  // a b a B c, then a second batch with a new name and old ones.
+  for (const char* n : {"a.example.", "b.example.", "a.example.", "B.example.", "c.example."}) {
+    ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  EXPECT_EQ(zone.nameCount(), 3U);
+  for (const char* n : {"d.example.", "A.example.", "c.example.", "d.example."}) {
+    ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  ASSERT_EQ(zone.nameCount(), 4U);
+  V names;
+  for (std::uint32_t id = 0; id < 4; ++id) names.push_back(Name::fromWire(zone.nameWire(id))->toText());
+  EXPECT_EQ(names, (V{"a.example.", "b.example.", "c.example.", "d.example."}));
+  std::vector<std::uint32_t> ids;
+  for (const auto& r : zone.records()) ids.push_back(r.name);
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{0, 1, 0, 1, 2, 3, 0, 2, 3}));
 }
 
 TEST(Checker, ManyNamesGrowTheTable) {
@@ -205,6 +229,7 @@ TEST(Checker, ManyNamesGrowTheTable) {
     ASSERT_TRUE(
         zone.add(*Name::fromText("h" + std::to_string(i) + ".example."), wire::RRType::A, 1, addr, {}));
   }
+  zone.finishAdding();
   EXPECT_EQ(zone.nameCount(), 5000U);
   for (int i = 0; i < 5000; i += 7) {
     auto id = zone.findName(Name::fromText("H" + std::to_string(i) + ".example.")->bytes());
