@@ -48,6 +48,7 @@ bool looksLikeClass(std::string_view t) {
   if (t.size() == 2) {
     return equalsIgnoreCase(t, "IN") || equalsIgnoreCase(t, "CH") || equalsIgnoreCase(t, "HS");
   }
+  if (equalsIgnoreCase(t, "CHAOS") || equalsIgnoreCase(t, "HESIOD")) return true;
   if (startsWithIgnoreCase(t, "CLASS") && t.size() > 5) {
     for (char c : t.substr(5)) {
       if (!isDigit(c)) return false;
