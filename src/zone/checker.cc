@@ -407,7 +407,7 @@ CheckResult checkZone(ZoneRecords& zone) {
     ++res.names;
     res.records += j - i;
     const std::uint16_t f = flags[id];
-    if (!apex && (f & (kNs | kDname))) haveCuts = true;
+    if ((!apex && (f & kNs)) || (f & kDname)) haveCuts = true;
     const Record* firstCname = nullptr;
     const Record* firstOther = nullptr;
     for (std::size_t a = i; a < j;) {
@@ -485,11 +485,13 @@ CheckResult checkZone(ZoneRecords& zone) {
       if ((flags[id] & kInZone) == 0) continue;
       const auto w = zone.nameWire(id);
       const std::size_t count = labelOffsets(w, offs);
-      // Proper ancestors below the apex, from the top down.
+      // Proper ancestors from the apex down: a DNAME at the apex, or a
+      // delegation or DNAME below it.
       for (std::size_t k = count; k-- > 1;) {
         const auto suffix = w.subspan(offs[k]);
-        if (suffix.size() <= originWire.size()) continue;
-        if (auto anc = zone.findName(suffix); anc && (flags[*anc] & (kNs | kDname))) {
+        if (suffix.size() < originWire.size()) continue;
+        const bool atApex = suffix.size() == originWire.size();
+        if (auto anc = zone.findName(suffix); anc && (flags[*anc] & (atApex ? kDname : kNs | kDname))) {
           cutAbove[id] = *anc;
           break;
         }
@@ -497,6 +499,23 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
   auto below = [&](std::uint32_t id) { return haveCuts ? cutAbove[id] : kNone; };
+  // A DNAME cut redirects everything below it; at a non-apex name that also
+  // has NS the delegation wins.
+  auto isDnameCut = [&](std::uint32_t cut) {
+    return (flags[cut] & kDname) && ((apexId && cut == *apexId) || (flags[cut] & kNs) == 0);
+  };
+  // The DNAME above a name that may own no records (an NS or MX target).
+  auto dnameAbove = [&](std::span<const std::uint8_t> w) -> std::uint32_t {
+    if (!haveCuts) return kNone;
+    std::array<std::uint16_t, wire::kMaxLabels + 1> offs{};
+    const std::size_t count = labelOffsets(w, offs);
+    for (std::size_t k = count; k-- > 1;) {
+      const auto suffix = w.subspan(offs[k]);
+      if (suffix.size() < originWire.size()) continue;
+      if (auto anc = zone.findName(suffix); anc && isDnameCut(*anc)) return *anc;
+    }
+    return kNone;
+  };
 
   // NS targets (RFC 1035 section 5.2; glue as named-checkzone checks it).
   for (const Record& r : recs) {
@@ -508,7 +527,11 @@ CheckResult checkZone(ZoneRecords& zone) {
     if (tid) flags[*tid] |= kNsTarget;
     const bool hasAddress = tid && (flags[*tid] & kAddress);
     const bool apex = apexId && *apexId == r.name;
-    if (tid && (flags[*tid] & kCname)) {
+    if (const std::uint32_t d = dnameAbove(target); d != kNone) {
+      report(apex ? Severity::Error : Severity::Warning, &r,
+             fmt::format("NS target {} is below the DNAME at {} (RFC 6672 section 2.3)", nameText(target),
+                         nameText(zone.nameWire(d))));
+    } else if (tid && (flags[*tid] & kCname)) {
       report(apex ? Severity::Error : Severity::Warning, &r,
              fmt::format("NS target {} is a CNAME (RFC 2181 section 10.3)", nameText(target)));
     } else if (!hasAddress) {
@@ -528,6 +551,38 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
 
+  // MX and SRV targets inside the zone (warnings, as named-checkzone gives).
+  for (const Record& r : recs) {
+    std::size_t at = 0;
+    const char* what = nullptr;
+    if (r.type == static_cast<std::uint16_t>(RRType::MX)) {
+      at = 2;
+      what = "MX";
+    } else if (r.type == static_cast<std::uint16_t>(RRType::SRV)) {
+      at = 6;
+      what = "SRV";
+    } else if (r.type == static_cast<std::uint16_t>(RRType::DS) && apexId && r.name == *apexId) {
+      report(
+          Severity::Error, &r,
+          fmt::format("DS record at the zone apex {}: it belongs in the parent zone (RFC 4035 section 2.4)",
+                      originText));
+      continue;
+    } else {
+      continue;
+    }
+    if (below(r.name) != kNone || r.rdataLength <= at) continue;
+    const auto target = zone.rdata(r).subspan(at);
+    if (target.size() == 1 || !isSubdomain(target, originWire)) continue;  // "." or outside
+    const auto tid = zone.findName(target);
+    if (tid && (flags[*tid] & kCname)) {
+      report(Severity::Warning, &r,
+             fmt::format("{} target {} is a CNAME (RFC 2181 section 10.3)", what, nameText(target)));
+    } else if (!tid || (flags[*tid] & kAddress) == 0) {
+      report(Severity::Warning, &r,
+             fmt::format("{} target {} has no address records (A or AAAA)", what, nameText(target)));
+    }
+  }
+
   // Data below a delegation point or DNAME.
   if (haveCuts) {
     for (std::size_t i = 0; i < recs.size();) {
@@ -536,7 +591,7 @@ CheckResult checkZone(ZoneRecords& zone) {
       while (j < recs.size() && recs[j].name == id) ++j;
       const std::uint32_t cut = cutAbove[id];
       if (cut != kNone) {
-        const bool dname = (flags[cut] & kNs) == 0;
+        const bool dname = isDnameCut(cut);
         for (std::size_t k = i; k < j; ++k) {
           const Record& r = recs[k];
           const bool address = r.type == static_cast<std::uint16_t>(RRType::A) ||

@@ -255,3 +255,39 @@ TEST(Checker, DiagnosticsAreCountedButBounded) {
 
 }  // namespace
 }  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, DnameAtTheApexHidesTheApexNsTarget) {
+  auto c = check(std::string(kHead) + "@ DNAME example.net.\n");
+  ASSERT_EQ(c.result.errors, 1U);
+  EXPECT_EQ(c.messages[0],
+            "z:3:1: NS target ns1.example.com. is below the DNAME at example.com. (RFC 6672 section 2.3)");
+}
+
+TEST(Checker, DsAtTheApexIsAnError) {
+  auto c = check(std::string(kHead) +
+                 "@ DS 1 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+  EXPECT_EQ(c.messages, (V{"z:5:1: DS record at the zone apex example.com.: it belongs in the parent zone "
+                           "(RFC 4035 section 2.4)"}));
+}
+
+TEST(Checker, MxAndSrvTargetWarnings) {
+  auto c = check(std::string(kHead) +
+                 "@ MX 10 w\n"                  // 5: CNAME
+                 "@ MX 20 nothere\n"            // 6: no address
+                 "@ MX 30 ns1\n"                // 7: fine
+                 "@ MX 40 mail.example.net.\n"  // 8: outside
+                 "_s._tcp SRV 0 0 1 nothere\n"  // 9
+                 "_t._tcp SRV 0 0 1 .\n"        // 10: no service
+                 "w CNAME ns1\n");
+  EXPECT_TRUE(c.result.ok());
+  EXPECT_EQ(c.messages,
+            (V{"z:5:1: warning: MX target w.example.com. is a CNAME (RFC 2181 section 10.3)",
+               "z:6:1: warning: MX target nothere.example.com. has no address records (A or AAAA)",
+               "z:9:1: warning: SRV target nothere.example.com. has no address records (A or AAAA)"}));
+}
+
+}  // namespace
+}  // namespace zk::zone
