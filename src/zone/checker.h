@@ -93,6 +93,9 @@ class ZoneRecords {
   }
   // Name id of a wire-form name (any case), if some record owns it.
   [[nodiscard]] std::optional<std::uint32_t> findName(std::span<const std::uint8_t> wire) const;
+  // findName for many names at once (faster for large batches); kNoName where absent.
+  static constexpr std::uint32_t kNoName = UINT32_MAX;
+  void findNames(std::span<const std::span<const std::uint8_t>> names, std::vector<std::uint32_t>& ids) const;
 
   // Sorts records by (name id, type, RDATA, file order); checkZone does this.
   void sortRecords();
