@@ -291,3 +291,31 @@ TEST(Checker, MxAndSrvTargetWarnings) {
 
 }  // namespace
 }  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, FindNamesAgreesWithFindName) {
+  ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
+  const std::uint8_t addr[4] = {192, 0, 2, 1};
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(
+        zone.add(*Name::fromText("n" + std::to_string(i) + ".example."), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  std::vector<Name> queries;
+  for (int i = 0; i < 6000; i += 3) queries.push_back(*Name::fromText("N" + std::to_string(i) + ".example."));
+  std::vector<std::span<const std::uint8_t>> spans;
+  for (const auto& q : queries) spans.push_back(q.bytes());
+  std::vector<std::uint32_t> ids;
+  zone.findNames(spans, ids);
+  ASSERT_EQ(ids.size(), queries.size());
+  for (std::size_t k = 0; k < queries.size(); ++k) {
+    const auto one = zone.findName(spans[k]);
+    EXPECT_EQ(ids[k], one ? *one : ZoneRecords::kNoName) << queries[k].toText();
+    EXPECT_EQ(one.has_value(), k * 3 < 3000);
+  }
+}
+
+}  // namespace
+}  // namespace zk::zone
