@@ -527,7 +527,8 @@ void Parser::include(Frame& f, const Token& directiveToken) {
     error(at, fmt::format("$INCLUDE nested more than {} levels deep", options_.maxIncludeDepth));
     return;
   }
-  const std::string path = (!fileName.empty() && fileName[0] == '/') ? fileName : f.dir + "/" + fileName;
+  const bool absolute = !fileName.empty() && fileName[0] == '/';
+  const std::string path = absolute || f.dir == "." ? fileName : f.dir + "/" + fileName;
   const std::string canonical = canonicalPath(path);
   for (const auto& open : includeStack_) {
     if (open == canonical) {
