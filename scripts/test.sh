@@ -32,12 +32,14 @@ passed=0 failed=0 problems=() t_start=$SECONDS
 banner() { printf '\n==== %s\n' "$*"; }
 problem() { failed=$((failed + 1)); problems+=("$1"); echo "FAILED: $1"; }
 
-# build PRESET: configure + build; a broken build counts as one failed test.
+# build PRESET [TARGET...]: configure + build (all targets by default); a broken build
+# counts as one failed test.
 build() {
   local preset=$1 t0=$SECONDS
-  banner "build $preset (-j$jobs)"
+  shift
+  banner "build $preset (-j$jobs)${*:+: $*}"
   if cmake --preset "$preset" > "$log/configure-$preset.log" 2>&1 &&
-     cmake --build --preset "$preset" -j "$jobs" > "$log/build-$preset.log" 2>&1; then
+     cmake --build --preset "$preset" -j "$jobs" ${*:+--target "$@"} > "$log/build-$preset.log" 2>&1; then
     echo "build $preset: ok ($((SECONDS - t0)) s)"
   else
     tail -n 60 "$log/configure-$preset.log" "$log/build-$preset.log" 2>/dev/null
@@ -75,7 +77,15 @@ fi
 build release && run_ctest release
 if ((asan)); then build asan-ubsan && run_ctest asan-ubsan; fi
 if ((fuzz)); then
-  if build fuzz; then
+  # Only the fuzz_* targets (and what they link), not the whole tree again.
+  fuzz_targets=()
+  if cmake --preset fuzz > "$log/configure-fuzz.log" 2>&1; then
+    mapfile -t fuzz_targets < <(cmake --build build/fuzz --target help | grep -oE '^fuzz_[A-Za-z0-9_]+' | sort -u)
+  fi
+  if ((${#fuzz_targets[@]} == 0)); then
+    banner "fuzz"
+    echo "fuzz: no fuzz_* targets in tests/fuzz/; skipping"
+  elif build fuzz "${fuzz_targets[@]}"; then
     banner "fuzz (${ZK_FUZZ_SECONDS:-60} s per target)"
     tests/fuzz/run.sh build/fuzz | tee "$log/fuzz.log"
     line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$log/fuzz.log" | tail -n1)
