@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <new>
+
+#include <sys/mman.h>
 
 #include <fmt/format.h>
 
@@ -15,13 +18,31 @@ using zonefile::Location;
 using zonefile::Severity;
 using Record = ZoneRecords::Record;
 
+// Case-insensitive FNV-1a with a final avalanche (FNV's low bits mix poorly).
 std::uint64_t hashName(std::span<const std::uint8_t> w) {
   std::uint64_t h = 1469598103934665603ULL;
   for (std::uint8_t b : w) {
     h ^= wire::asciiLower(b);
     h *= 1099511628211ULL;
   }
-  return h ^ (h >> 29);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// A slot holds the name id + 1 (0 = empty) and 32 bits of the hash, so most
+// probes that miss never touch the name itself.
+constexpr std::uint64_t makeSlot(std::uint32_t id, std::uint64_t hash) {
+  return (hash >> 32 << 32) | (id + 1ULL);
+}
+constexpr std::uint32_t slotId(std::uint64_t slot) {
+  return static_cast<std::uint32_t>(slot) - 1;
+}
+constexpr bool slotHashMatches(std::uint64_t slot, std::uint64_t hash) {
+  return (slot >> 32) == (hash >> 32);
 }
 
 // Offsets of the length octets of each label, leftmost first; returns the count.
@@ -80,9 +101,25 @@ bool allowedAtCname(std::uint16_t type) {
 
 }  // namespace
 
+SlotTable::SlotTable(std::size_t count) : size_(count) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  bytes_ = count * sizeof(std::uint64_t);
+  if (bytes_ >= kHuge) bytes_ = (bytes_ + kHuge - 1) / kHuge * kHuge;
+  void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();  // out of memory, as operator new would
+#ifdef MADV_HUGEPAGE
+  if (bytes_ >= kHuge) ::madvise(p, bytes_, MADV_HUGEPAGE);
+#endif
+  data_ = static_cast<std::uint64_t*>(p);
+}
+
+SlotTable::~SlotTable() {
+  if (data_ != nullptr) ::munmap(data_, bytes_);
+}
+
 ZoneRecords::ZoneRecords(wire::Name origin, wire::RRClass cls) : origin_(std::move(origin)), class_(cls) {
   nameOffsets_.push_back(0);
-  slots_.assign(1024, 0);
+  slots_ = SlotTable(1024);
 }
 
 void ZoneRecords::reserve(std::size_t records, std::size_t names) {
@@ -91,27 +128,31 @@ void ZoneRecords::reserve(std::size_t records, std::size_t names) {
   nameArena_.reserve(names * 24);
   rdataArena_.reserve(records * 12);
   std::size_t want = 1024;
-  while (want < names * 2) want *= 2;
-  if (want > slots_.size() && nameCount() == 0) slots_.assign(want, 0);
+  while (want < names + names / 2) want *= 2;
+  if (want > slots_.size() && nameCount() == 0) slots_ = SlotTable(want);
 }
 
 void ZoneRecords::growTable() {
-  std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
+  SlotTable bigger(slots_.size() * 2);
   const std::size_t mask = bigger.size() - 1;
   for (std::uint32_t id = 0; id < nameCount(); ++id) {
-    std::size_t i = hashName(nameWire(id)) & mask;
+    const std::uint64_t h = hashName(nameWire(id));
+    std::size_t i = h & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
-    bigger[i] = id + 1;
+    bigger[i] = makeSlot(id, h);
   }
   slots_.swap(bigger);
 }
 
 std::optional<std::uint32_t> ZoneRecords::findName(std::span<const std::uint8_t> w) const {
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hashName(w) & mask;
+  const std::uint64_t h = hashName(w);
+  std::size_t i = h & mask;
   while (slots_[i] != 0) {
-    const std::uint32_t id = slots_[i] - 1;
-    if (wire::wireNamesEqual(nameWire(id), w)) return id;
+    if (slotHashMatches(slots_[i], h)) {
+      const std::uint32_t id = slotId(slots_[i]);
+      if (wire::wireNamesEqual(nameWire(id), w)) return id;
+    }
     i = (i + 1) & mask;
   }
   return std::nullopt;
@@ -123,15 +164,21 @@ std::uint32_t ZoneRecords::internName(std::span<const std::uint8_t> w) {
     const auto last = nameWire(lastName_);
     if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) return lastName_;
   }
-  if (auto id = findName(w)) return lastName_ = *id;
-  if ((nameCount() + 1) * 2 > slots_.size()) growTable();
+  if ((nameCount() + 1) * 10 > slots_.size() * 7) growTable();  // load factor 0.7
+  const std::size_t mask = slots_.size() - 1;
+  const std::uint64_t h = hashName(w);
+  std::size_t i = h & mask;
+  while (slots_[i] != 0) {
+    if (slotHashMatches(slots_[i], h)) {
+      const std::uint32_t id = slotId(slots_[i]);
+      if (wire::wireNamesEqual(nameWire(id), w)) return lastName_ = id;
+    }
+    i = (i + 1) & mask;
+  }
   const auto id = static_cast<std::uint32_t>(nameCount());
   nameArena_.insert(nameArena_.end(), w.begin(), w.end());
   nameOffsets_.push_back(static_cast<std::uint32_t>(nameArena_.size()));
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hashName(w) & mask;
-  while (slots_[i] != 0) i = (i + 1) & mask;
-  slots_[i] = id + 1;
+  slots_[i] = makeSlot(id, h);
   return lastName_ = id;
 }
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wire/name.h"
@@ -19,6 +20,36 @@
 #include "zonefile/diagnostic.h"
 
 namespace zk::zone {
+
+// A zero-filled array of u64 in anonymous memory, backed by transparent huge
+// pages when the kernel allows: the name table is probed at random, and 4 KiB
+// pages make each probe of a large table a TLB miss.
+class SlotTable {
+ public:
+  SlotTable() = default;
+  explicit SlotTable(std::size_t count);
+  ~SlotTable();
+  SlotTable(const SlotTable&) = delete;
+  SlotTable& operator=(const SlotTable&) = delete;
+  SlotTable(SlotTable&& other) noexcept { swap(other); }
+  SlotTable& operator=(SlotTable&& other) noexcept {
+    swap(other);
+    return *this;
+  }
+  void swap(SlotTable& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(bytes_, other.bytes_);
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  std::uint64_t& operator[](std::size_t i) { return data_[i]; }
+  const std::uint64_t& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  std::uint64_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
+};
 
 class ZoneRecords {
  public:
@@ -79,7 +110,7 @@ class ZoneRecords {
   std::vector<std::uint8_t> rdataArena_;
   std::vector<std::uint8_t> nameArena_;
   std::vector<std::uint32_t> nameOffsets_;  // id -> offset; one extra at the end
-  std::vector<std::uint32_t> slots_;        // open addressing: 0 empty, else id + 1
+  SlotTable slots_;                         // open addressing: hash high 32 bits | (id + 1); 0 = empty
   std::uint32_t lastName_ = UINT32_MAX;
   std::uint32_t seq_ = 0;
 };

@@ -341,6 +341,11 @@ void Parser::record(Frame& f, Token t) {
     error(rdataLoc, fmt::format("bad {} record data: {}", wire::typeToText(*type), st.error().message));
     return;
   }
+  if (rdata_.size() > 0xffff) {
+    error(rdataLoc, fmt::format("{} record data is {} octets; the maximum is 65535 (RFC 1035 section 3.2.1)",
+                                wire::typeToText(*type), rdata_.size()));
+    return;
+  }
 
   if (haveTtl) {
     if (ttl > kMaxTtl) {
