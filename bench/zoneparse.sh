@@ -73,9 +73,9 @@ for t in zonekeeper nsd-checkzone named-checkzone; do
   if command -v "$exe" > /dev/null; then tools+=("$t"); else echo "skipping $t: $exe not installed"; fi
 done
 
-# One timed run: appends "seconds maxrss_kb" to $work/$tool.runs; fails on a non-zero exit.
+# One timed run: appends "wall_ms maxrss_kb cpu_s" to $work/$tool.runs; fails on a non-zero exit.
 measure() {
-  local t=$1 log=$work/$1.log t0 t1 rss
+  local t=$1 log=$work/$1.log t0 t1 rss cpu
   t0=$(date +%s%N)
   # shellcheck disable=SC2086  # the command line is split on purpose
   if ! taskset -c 0 /usr/bin/time -v -o "$work/$t.time" ${cmd[$t]} > "$log" 2>&1; then
@@ -85,8 +85,9 @@ measure() {
   fi
   t1=$(date +%s%N)
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/$t.time")
-  echo "$(((t1 - t0) / 1000000)) $rss" >> "$work/$t.runs"
-  printf '  %-16s %6.3f s  %7.1f MiB\n' "$t" "$(((t1 - t0) / 1000000))e-3" "$((rss * 10 / 1024))e-1"
+  cpu=$(awk -F': ' '/User time|System time/{s += $2} END{print s}' "$work/$t.time")
+  echo "$(((t1 - t0) / 1000000)) $rss $cpu" >> "$work/$t.runs"
+  printf '  %-16s %6.3f s wall  %6.2f s cpu  %7.1f MiB\n' "$t" "$(((t1 - t0) / 1000000))e-3" "$cpu" "$((rss * 10 / 1024))e-1"
 }
 
 failed=()
@@ -100,11 +101,12 @@ for r in $(seq 1 "$runs"); do
 done
 
 median() { sort -n | awk '{v[NR]=$1} END{if (NR==0) print ""; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
-declare -A sec rss
+declare -A sec rss cpu
 for t in "${tools[@]}"; do
   [[ -s $work/$t.runs && " ${failed[*]} " != *" $t "* ]] || continue
   sec[$t]=$(cut -d' ' -f1 "$work/$t.runs" | median | awk '{print $1/1000}')
   rss[$t]=$(cut -d' ' -f2 "$work/$t.runs" | median)  # KiB
+  cpu[$t]=$(cut -d' ' -f3 "$work/$t.runs" | median)
 done
 
 if ((knot)); then
@@ -129,15 +131,17 @@ fi
 
 echo
 echo "Zone parse, $rrs RRs, $((bytes / 1000000)) MB, medians of $runs runs ($(date -u +%F), $(nproc) cores):"
-printf '| %-16s | %8s | %8s | %10s | %11s | %9s | %-22s |\n' tool "time s" "MB/s" "records/s" "max RSS MiB" "RSS B/RR" "zonekeeper time / RSS"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ---------- ---------- ------------ ------------- ----------- ------------------------
+printf '| %-16s | %8s | %8s | %8s | %10s | %11s | %9s | %-22s |\n' tool "wall s" "CPU s" "MB/s" "records/s" "max RSS MiB" "RSS B/RR" "zonekeeper wall / RSS"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ---------- ---------- ---------- ------------ ------------- ----------- ------------------------
 for t in "${tools[@]}"; do
   [[ -n ${sec[$t]:-} ]] || continue
-  awk -v t="$t" -v s="${sec[$t]}" -v k="${rss[$t]}" -v b="$bytes" -v n="$rrs" \
+  awk -v t="$t" -v s="${sec[$t]}" -v c="${cpu[$t]:--}" -v k="${rss[$t]}" -v b="$bytes" -v n="$rrs" \
       -v zs="${sec[zonekeeper]:-}" -v zk="${rss[zonekeeper]:-}" 'BEGIN{
+    if (c != "-") c = sprintf("%.2f", c)
     ratio = (t == "zonekeeper" || zs == "" || s == 0 || k == 0) ? "-" : sprintf("%.2fx / %.2fx", zs/s, zk/k)
-    printf "| %-16s | %8.3f | %8.1f | %10.0f | %11.1f | %9.0f | %-22s |\n",
-      t, s, (s > 0 ? b/1e6/s : 0), (s > 0 ? n/s : 0), k/1024, k*1024/n, ratio }'
+    printf "| %-16s | %8.3f | %8s | %8.1f | %10.0f | %11.1f | %9.0f | %-22s |\n",
+      t, s, c, (s > 0 ? b/1e6/s : 0), (s > 0 ? n/s : 0), k/1024, k*1024/n, ratio }'
 done
-echo "(ratios < 1 mean zonekeeper takes less time / memory; knot-load = exec until the first SOA answer)"
+echo "(MB/s and records/s from wall time; ratios < 1 mean zonekeeper takes less time / memory;"
+echo " knot-load = exec until Knot answers SOA, run after the others, so its ratio is less exact)"
 ((${#failed[@]} == 0)) || { echo "failed: ${failed[*]}"; exit 1; }
