@@ -24,7 +24,7 @@ for arg in "$@"; do
 done
 jobs=${ZK_JOBS:-$(nproc)}
 export CTEST_OUTPUT_ON_FAILURE=1
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=$(mktemp -d "${TMPDIR:-/tmp}/zk-test.XXXXXX")
 passed=0 failed=0 problems=() t_start=$SECONDS
