@@ -453,6 +453,11 @@ MessageBuilder::Mark MessageBuilder::mark() const {
 void MessageBuilder::rollback(const Mark& m) {
   size_ = m.size;
   compressionCount_ = m.compressionCount;
+  // Rebuild the length filter so rolled-back targets stop costing scans.
+  lengthBits_ = {};
+  for (std::size_t i = 0; i < compressionCount_; ++i) {
+    lengthBits_[targetLength_[i] >> 6] |= std::uint64_t{1} << (targetLength_[i] & 63);
+  }
   optReserve_ = m.optReserve;
   counts_ = m.counts;
   section_ = m.section;
@@ -470,7 +475,12 @@ bool MessageBuilder::suffixMatches(std::size_t pos, std::span<const std::uint8_t
     }
     if (b != suffix[i]) return false;
     if (b == 0) return true;
-    if (std::memcmp(buf_.data() + pos + 1, suffix.data() + i + 1, b) != 0) return false;
+    // Labels are short: an inline loop beats a memcmp call.
+    const std::uint8_t* x = buf_.data() + pos + 1;
+    const std::uint8_t* y = suffix.data() + i + 1;
+    for (std::size_t k = 0; k < b; ++k) {
+      if (x[k] != y[k]) return false;
+    }
     pos += 1U + b;
     i += 1U + b;
   }
@@ -478,10 +488,13 @@ bool MessageBuilder::suffixMatches(std::size_t pos, std::span<const std::uint8_t
 
 std::uint16_t MessageBuilder::findSuffix(std::span<const std::uint8_t> suffix) const {
   const auto len = static_cast<std::uint8_t>(suffix.size());
+  if (((lengthBits_[len >> 6] >> (len & 63)) & 1) == 0) return 0;
+  // Candidates have the same uncompressed length and first label length; then
+  // the labels are compared.
   for (std::size_t i = 0; i < compressionCount_; ++i) {
-    const Target& t = compression_[i];
-    // Cheap filters first: same uncompressed length and same first label length.
-    if (t.length == len && buf_[t.offset] == suffix[0] && suffixMatches(t.offset, suffix)) return t.offset;
+    if (targetLength_[i] != len) continue;
+    const std::uint16_t off = targetOffset_[i];
+    if (buf_[off] == suffix[0] && suffixMatches(off, suffix)) return off;
   }
   return 0;
 }
@@ -511,8 +524,10 @@ bool MessageBuilder::writeName(std::span<const std::uint8_t> name, std::size_t e
   for (std::size_t i = 0; i < labels && starts[i] < literal; ++i) {
     std::size_t off = size_ + starts[i];
     if (off >= 0x4000 || compressionCount_ == kCompressionEntries) break;
-    compression_[compressionCount_++] =
-        Target{static_cast<std::uint16_t>(off), static_cast<std::uint8_t>(name.size() - starts[i])};
+    const auto len = static_cast<std::uint8_t>(name.size() - starts[i]);
+    targetOffset_[compressionCount_] = static_cast<std::uint16_t>(off);
+    targetLength_[compressionCount_++] = len;
+    lengthBits_[len >> 6] |= std::uint64_t{1} << (len & 63);
   }
   size_ += total;
   return true;
@@ -565,27 +580,22 @@ bool MessageBuilder::writeRdata(RRType type, std::span<const std::uint8_t> rdata
 }
 
 AddResult MessageBuilder::addQuestion(const Name& name, RRType type, std::uint16_t klass) {
-  if (section_ != Section::Question) return AddResult::Invalid;
-  const Mark m = mark();
-  const std::size_t end = limit_ > optReserve_ ? limit_ - optReserve_ : 0;
-  if (!writeName(name.bytes(), end, true) || size_ + 4 > end) {
-    rollback(m);
-    return AddResult::DoesNotFit;
-  }
-  put16(buf_.data() + size_, static_cast<std::uint16_t>(type));
-  put16(buf_.data() + size_ + 2, klass);
-  size_ += 4;
-  ++counts_[0];
-  return AddResult::Ok;
+  return addQuestionImpl(name.bytes(), type, klass);
 }
 
 AddResult MessageBuilder::addQuestion(std::span<const std::uint8_t> nameWire, RRType type,
                                       std::uint16_t klass) {
-  if (uncompressedNameLength(nameWire) != nameWire.size() || nameWire.empty()) return AddResult::Invalid;
+  if (nameWire.empty() || uncompressedNameLength(nameWire) != nameWire.size()) return AddResult::Invalid;
+  return addQuestionImpl(nameWire, type, klass);
+}
+
+AddResult MessageBuilder::addQuestionImpl(std::span<const std::uint8_t> name, RRType type,
+                                          std::uint16_t klass) {
+  // RFC 1035 section 4.1.2
   if (section_ != Section::Question) return AddResult::Invalid;
   const Mark m = mark();
   const std::size_t end = limit_ > optReserve_ ? limit_ - optReserve_ : 0;
-  if (!writeName(nameWire, end, true) || size_ + 4 > end) {
+  if (!writeName(name, end, true) || size_ + 4 > end) {
     rollback(m);
     return AddResult::DoesNotFit;
   }

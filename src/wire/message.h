@@ -12,6 +12,9 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "wire/name.h"
@@ -84,6 +87,19 @@ inline constexpr std::uint16_t kEdnsOptionTcpKeepalive = 11;   // RFC 7828
 inline constexpr std::uint16_t kEdnsOptionPadding = 12;        // RFC 7830
 inline constexpr std::uint16_t kEdnsOptionExtendedError = 15;  // RFC 8914
 
+namespace detail {
+// Visitors may return bool (false stops the walk) or nothing.
+template <class Fn, class... Args>
+bool callContinues(Fn& fn, Args&&... args) {
+  if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Args...>>) {
+    fn(std::forward<Args>(args)...);
+    return true;
+  } else {
+    return static_cast<bool>(fn(std::forward<Args>(args)...));
+  }
+}
+}  // namespace detail
+
 // Calls fn(code, data) for each option in well-formed OPT RDATA (as checked by
 // MessageView::parse); stops early when fn returns false.
 template <class Fn>
@@ -93,7 +109,7 @@ void forEachEdnsOption(std::span<const std::uint8_t> options, Fn&& fn) {
     auto code = static_cast<std::uint16_t>((options[pos] << 8) | options[pos + 1]);
     std::size_t len = static_cast<std::size_t>((options[pos + 2] << 8) | options[pos + 3]);
     if (pos + 4 + len > options.size()) return;
-    if (!fn(code, options.subspan(pos + 4, len))) return;
+    if (!detail::callContinues(fn, code, options.subspan(pos + 4, len))) return;
     pos += 4 + len;
   }
 }
@@ -145,10 +161,12 @@ struct RecordView {
 class MessageView {
  public:
   // Validates the whole message: header, every question and record (names with
-  // safe decompression, RDLENGTH inside the message, RDATA of known types laid
-  // out as its descriptor says, compressed names only where RFC 3597 section 4
-  // allows them), OPT only in the additional section with the root as owner and
-  // well-formed option TLVs (RFC 6891 section 6.1.1-6.1.2).
+  // safe decompression and at most 128 pointers each, RDLENGTH inside the
+  // message, RDATA of known types laid out as its descriptor says, compressed
+  // names only where RFC 3597 section 4 allows them; empty RDATA is accepted for
+  // any type, as RFC 2136 deletions need), OPT only in the additional section
+  // with the root as owner and well-formed option TLVs (RFC 6891 section
+  // 6.1.1-6.1.2). No heap allocation unless it fails (the error text).
   //
   // Trailing octets after the last record announced by the header counts are an
   // error ("trailing octets"): such a message was built wrong or tampered with,
@@ -159,6 +177,8 @@ class MessageView {
   // question. Errors name the place: "record 3 in answer: RDLENGTH runs past the
   // end of the message".
   static Result<MessageView> parse(std::span<const std::uint8_t> wire);
+  // The view points into `wire`: a temporary buffer would leave it dangling.
+  static Result<MessageView> parse(std::vector<std::uint8_t>&&) = delete;
 
   [[nodiscard]] const Header& header() const { return header_; }
   [[nodiscard]] std::span<const std::uint8_t> wire() const { return wire_; }
@@ -172,7 +192,7 @@ class MessageView {
   std::size_t expandQuestionName(std::array<std::uint8_t, kMaxNameLength>& out) const {
     return expandName(wire_, question_.nameOffset, out);
   }
-  // fn(const QuestionView&) for every question; stop early by returning false.
+  // fn(const QuestionView&) for every question; stop early by returning false (or return void).
   template <class Fn>
   void forEachQuestion(Fn&& fn) const;
 
@@ -196,12 +216,12 @@ class MessageView {
     std::size_t index_ = 0;  // records returned so far
   };
   [[nodiscard]] RecordCursor records() const { return RecordCursor(*this); }
-  // fn(const RecordView&) for every record; stop early by returning false.
+  // fn(const RecordView&) for every record; stop early by returning false (or return void).
   template <class Fn>
   void forEachRecord(Fn&& fn) const {
     RecordView rv;
     for (auto c = records(); c.next(rv);) {
-      if (!fn(rv)) return;
+      if (!detail::callContinues(fn, rv)) return;
     }
   }
 
@@ -293,17 +313,13 @@ class MessageBuilder {
   std::span<const std::uint8_t> finish();
 
  private:
-  struct Target {
-    std::uint16_t offset;  // where a literally written label starts
-    std::uint8_t length;   // uncompressed length of the name from there (incl. root)
-  };
-
   // Writes a name (validated uncompressed wire form) at size_, compressing its
   // longest known suffix; returns false when it does not fit below `end`.
   bool writeName(std::span<const std::uint8_t> name, std::size_t end, bool compress);
   // Offset of an earlier written name equal (octet for octet) to `suffix`, or 0.
   std::uint16_t findSuffix(std::span<const std::uint8_t> suffix) const;
   bool suffixMatches(std::size_t msgOffset, std::span<const std::uint8_t> suffix) const;
+  AddResult addQuestionImpl(std::span<const std::uint8_t> name, RRType type, std::uint16_t klass);
   AddResult addRecordImpl(Section section, std::span<const std::uint8_t> owner, RRType type,
                           std::uint16_t klass, std::uint32_t ttl, std::span<const std::uint8_t> rdata,
                           std::size_t end);
@@ -319,8 +335,15 @@ class MessageBuilder {
   Header header_;
   std::array<std::uint16_t, 4> counts_{};
   Section section_ = Section::Question;
+  // Compression targets: where a literally written label starts and the
+  // uncompressed length of the name from there (incl. root). Only entries below
+  // compressionCount_ are read, so the arrays are not zeroed per message.
   std::size_t compressionCount_ = 0;
-  std::array<Target, kCompressionEntries> compression_{};
+  std::array<std::uint8_t, kCompressionEntries> targetLength_;
+  std::array<std::uint16_t, kCompressionEntries> targetOffset_;
+  // Bit n set when some target may have length n (stale bits after a rollback
+  // only cost a scan): most suffixes are rejected without looking at the table.
+  std::array<std::uint64_t, 4> lengthBits_{};
 };
 
 template <class Fn>
@@ -335,7 +358,7 @@ void MessageView::forEachQuestion(Fn&& fn) const {
     q.type = static_cast<RRType>((wire_[pos] << 8) | wire_[pos + 1]);
     q.klass = static_cast<std::uint16_t>((wire_[pos + 2] << 8) | wire_[pos + 3]);
     pos += 4;
-    if (!fn(q)) return;
+    if (!detail::callContinues(fn, q)) return;
   }
 }
 
