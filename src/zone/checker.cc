@@ -220,18 +220,26 @@ void ZoneRecords::finishAdding() {
   while (std::size_t{total} * 10 > slots_.size() * 7) growTable(first);  // load factor 0.7
 
   std::vector<std::uint32_t> offsets(nameOffsets_.begin() + first, nameOffsets_.end());  // original bounds
-  std::vector<std::uint64_t> hashes(pending);
-  for (std::uint32_t k = 0; k < pending; ++k) {
-    hashes[k] = hashName({nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]});
-  }
+  // Hashes of the next kAhead names in a ring, so their slots can be prefetched.
+  constexpr std::uint32_t kAhead = 12;
+  constexpr std::uint32_t kRing = 16;
+  std::uint64_t ring[kRing];
+  auto hashOf = [&](std::uint32_t k) {
+    return hashName({nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]});
+  };
+  for (std::uint32_t k = 0; k < kAhead && k < pending; ++k) ring[k % kRing] = hashOf(k);
   std::vector<std::uint32_t> remap(pending);
   const std::size_t mask = slots_.size() - 1;
-  constexpr std::uint32_t kAhead = 12;
   std::uint32_t next = first;  // next canonical id; names are compacted in place
   for (std::uint32_t k = 0; k < pending; ++k) {
-    if (k + kAhead < pending) __builtin_prefetch(&slots_[hashes[k + kAhead] & mask]);
-    const std::uint64_t h = hashes[k];
-    // Copy out first: compaction may overwrite these octets below.
+    if (k + kAhead < pending) {
+      // Name k + kAhead has not moved yet: compaction only writes below name k's end.
+      const std::uint64_t ahead = hashOf(k + kAhead);
+      ring[(k + kAhead) % kRing] = ahead;
+      __builtin_prefetch(&slots_[ahead & mask]);
+    }
+    const std::uint64_t h = ring[k % kRing];
+    // Name k in its original place; it is compared before being moved down.
     const std::span<const std::uint8_t> w{nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]};
     std::size_t i = h & mask;
     std::optional<std::uint32_t> found;

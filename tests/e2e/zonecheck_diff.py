@@ -58,6 +58,42 @@ def canonical_records(compilezone, origin, path, cwd):
     return sorted(lines), ""
 
 
+def cli_checks(zk, corpus):
+    """Exit statuses and output formats of the CLI itself; returns failure strings."""
+    fails = []
+    valid = os.path.join(corpus, "valid")
+    invalid = os.path.join(corpus, "invalid")
+
+    def expect(cmd, cwd, code, out_re=None, err_re=None):
+        rc, out, err = run(cmd, cwd)
+        what = " ".join(cmd[1:])
+        if rc != code:
+            fails.append("CLI: `%s` exited %d, expected %d: %s" % (what, rc, code, (err or out).strip()[:300]))
+        if out_re and not re.search(out_re, out, re.M):
+            fails.append("CLI: `%s` stdout %r does not match %r" % (what, out[:300], out_re))
+        if err_re and not re.search(err_re, err, re.M):
+            fails.append("CLI: `%s` stderr %r does not match %r" % (what, err[:300], err_re))
+
+    expect([zk, "zone", "check", "minimal.zone", "--origin", "example.com."], valid, 0,
+           r"^zone example\.com\.: 3 records, 2 names, serial 2024010101: OK$")
+    expect([zk, "zone", "check", "ttl_differs_in_rrset_warns.zone", "-o", "example.com"], valid, 0,
+           r"^zone example\.com\.: \d+ records, \d+ names, serial \d+, 1 warning: OK$",
+           r"^ttl_differs_in_rrset_warns\.zone:\d+:\d+: warning: TTL ")
+    expect([zk, "zone", "check", "syntax_bad_type.zone", "--origin", "example.com."], invalid, 1,
+           r"1 error: FAILED$", r"^syntax_bad_type\.zone:\d+:3: expected a TTL, class or type, got 'INN'$")
+    expect([zk, "zone", "print", "syntax_bad_type.zone", "--origin", "example.com."], invalid, 1, None, r"not printed")
+    expect([zk, "zone", "print", "minimal.zone", "--origin", "example.com."], valid, 0,
+           r"\Aexample\.com\. 3600 IN SOA ns1\.example\.com\. hostmaster\.example\.com\. 2024010101 ")
+    expect([zk, "zone", "check", "minimal.zone", "--origin", "example.com.", "--bogus"], valid, 2)
+    expect([zk, "zone", "check", "minimal.zone"], valid, 2, None, r"origin")
+    expect([zk, "zone", "check", "no-such-file.zone", "-o", "example.com."], valid, 2)
+    expect([zk, "zone", "check", "minimal.zone", "-o", "a..b"], valid, 2, None, r"bad --origin")
+    expect([zk, "zone"], valid, 2)
+    expect([zk], valid, 2)
+    expect([zk, "zone", "check", "--help"], valid, 0, r"--origin")
+    return fails
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--zonekeeper", required=True, help="path to the zonekeeper binary")
@@ -78,7 +114,7 @@ def main():
         print("no zone files under %s" % args.corpus)
         return 1
 
-    failures = []
+    failures = cli_checks(zk, args.corpus)
     counts = {"agree": 0, "out_of_zone_exception": 0, "roundtrip": 0}
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
