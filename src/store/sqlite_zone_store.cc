@@ -503,6 +503,8 @@ StoreResult<HostedZone> SqliteZoneStore::importZone(const NewZone& zone,
       const bool apexDefault =
           rs.name == z.name && (rs.type == wire::RRType::SOA || rs.type == wire::RRType::NS);
       batch.changes.push_back({apexDefault ? ChangeAction::Upsert : ChangeAction::Create, rs});
+      auto& added = batch.changes.back().recordSet;
+      if (added.alias && added.alias->hostedZoneId.empty()) added.alias->hostedZoneId = z.id;
     }
     if (!batch.changes.empty()) {
       RuleOptions rules;

@@ -46,7 +46,8 @@ class SqliteZoneStore final : public ZoneStore {
   ~SqliteZoneStore() override;
 
   // CreateHostedZone plus every record set in one transaction, without the
-  // per-batch limits (zone-file import). Apex SOA and NS replace the defaults.
+  // per-batch limits (zone-file import). Apex SOA and NS replace the defaults;
+  // aliases with an empty HostedZoneId point into the new zone.
   StoreResult<HostedZone> importZone(const NewZone& zone, const std::vector<RecordSet>& recordSets);
 
   StoreResult<HostedZone> createZone(const NewZone& zone) override;
