@@ -765,3 +765,59 @@ TEST(StoreFiles, UnopenablePathIsAnError) {
 
 }  // namespace
 }  // namespace zk::store
+
+namespace zk::store {
+namespace {
+
+using namespace zk::store::testing;
+using wire::RRType;
+
+TEST(StoreImport, WholeZoneInOneTransactionWithoutBatchLimits) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  std::vector<RecordSet> sets;
+  sets.push_back(
+      rset("example.com.", RRType::SOA, 3600, {"ns1.example.com. admin.example.com. 2024010101 1 2 3 4"}));
+  sets.push_back(rset("example.com.", RRType::NS, 3600, {"ns1.example.com."}));
+  for (int i = 0; i < 1500; ++i) {
+    sets.push_back(rset(fmt::format("h{}.example.com.", i), RRType::A, 60, {"192.0.2.1"}));
+  }
+  sets.push_back(aliasSet("example.com.", RRType::A, "", "h1.example.com."));
+  auto z = ok(s->importZone({name("example.com."), "imp", ""}, sets));
+  EXPECT_EQ(z.recordSetCount, 1503U);
+  EXPECT_EQ(z.serial, 2024010101U);
+  EXPECT_FALSE(z.changeId.empty());
+  auto c = ok(s->zoneContents(z.id));
+  ASSERT_EQ(c.recordSets.size(), 1503U);
+  EXPECT_EQ(c.recordSets[0].type, RRType::A);  // com.example. A (the alias) first
+  ASSERT_TRUE(c.recordSets[0].alias);
+  EXPECT_EQ(c.recordSets[0].alias->hostedZoneId, z.id);
+  EXPECT_EQ(wire::rdataToText(RRType::NS, c.recordSets[1].rdata[0]), "ns1.example.com.");
+}
+
+TEST(StoreImport, InvalidZoneCreatesNothing) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  std::vector<RecordSet> sets{rset("x.example.com.", RRType::CNAME, 60, {"y.example.com."}),
+                              rset("x.example.com.", RRType::A, 60, {"192.0.2.1"})};
+  auto e = err(s->importZone({name("example.com."), "imp", ""}, sets));
+  EXPECT_EQ(e.code, ErrorCode::InvalidChangeBatch);
+  EXPECT_EQ(e.messages.size(), 1U);
+  EXPECT_TRUE(ok(s->listZones()).empty());
+  // The caller reference was not used up either.
+  ok(s->importZone({name("example.com."), "imp", ""}, {}));
+}
+
+TEST(StoreFiles, DatabaseIsInWalMode) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  auto db = sqlite::Database::open(dir.file("z.db"));
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE((*st)->step());
+  EXPECT_EQ((*st)->columnText(0), "wal");
+}
+
+}  // namespace
+}  // namespace zk::store
