@@ -76,13 +76,6 @@ class Planner {
       return;
     }
     const bool apex = rs.name == zone_;
-    if (rs.alias.has_value() == !rs.rdata.empty()) {
-      add(
-          fmt::format("Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and "
-                      "ResourceRecords]], but found {} "
-                      "in Change with [Action={}, Name={}, Type={}, SetIdentifier=null]",
-                      rs.alias ? "more than one" : "none", actionText(ch.action), name, type));
-    }
     if (rs.alias && rs.type != wire::RRType::A && rs.type != wire::RRType::AAAA) {
       add(fmt::format(
           "RRSet of type {} with DNS name {} cannot be an alias: alias record sets must be of type A or "
@@ -258,7 +251,7 @@ BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, Record
     plan.messages.emplace_back("Invalid request: the change batch must contain at least one change");
     return plan;
   }
-  // Routing policies are a request-shape problem (InvalidInput), reported alone.
+  // Request-shape problems (InvalidInput) are reported alone, before the rules.
   for (const auto& ch : batch.changes) {
     if (!ch.recordSet.setIdentifier.empty()) {
       plan.messages.push_back(fmt::format(
@@ -266,6 +259,18 @@ BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, Record
           "failover, "
           "geolocation and multivalue routing policies are not supported; use simple record sets",
           ch.recordSet.setIdentifier, route53TypeKey(ch.recordSet.type), route53NameText(ch.recordSet.name)));
+    }
+  }
+  // A record set with neither values nor an alias, or both: InvalidInput in Route53.
+  for (const auto& ch : batch.changes) {
+    const auto& rs = ch.recordSet;
+    if (rs.alias.has_value() == !rs.rdata.empty()) {
+      plan.messages.push_back(fmt::format(
+          "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or "
+          "TrafficPolicyInstanceId], but found {} in Change with [Action={}, Name={}, Type={}, "
+          "SetIdentifier=null]",
+          rs.alias ? "more than one" : "none", actionText(ch.action), route53NameText(rs.name),
+          route53TypeKey(rs.type)));
     }
   }
   if (!plan.messages.empty()) {

@@ -347,11 +347,11 @@ TEST_F(StoreTest, ValuesValidatedPerType) {
 
   EXPECT_EQ(messages({create(rset("d.example.com.", RRType::A, 300, {"192.0.2.1", "192.0.2.1"}))}),
             std::vector<std::string>{"Duplicate Resource Record: '192.0.2.1'"});
-  EXPECT_EQ(messages({create(rset("e.example.com.", RRType::A, 300, {}))}),
-            std::vector<std::string>{
-                "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], "
-                "but found "
-                "none in Change with [Action=CREATE, Name=e.example.com., Type=A, SetIdentifier=null]"});
+  EXPECT_EQ(
+      messages({create(rset("e.example.com.", RRType::A, 300, {}))}, ErrorCode::InvalidInput),
+      std::vector<std::string>{"Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and "
+                               "ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with "
+                               "[Action=CREATE, Name=e.example.com., Type=A, SetIdentifier=null]"});
 }
 
 TEST_F(StoreTest, UnsupportedTypesRejected) {
@@ -397,12 +397,11 @@ TEST_F(StoreTest, AliasRecordSets) {
                 "sets must be of type A or AAAA"});
   auto both = aliasSet("b.example.com.", RRType::A, id_, "target.example.com.");
   both.rdata.push_back(rdata(RRType::A, "192.0.2.1"));
-  EXPECT_EQ(
-      messages({create(both)}),
-      std::vector<std::string>{
-          "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], but "
-          "found "
-          "more than one in Change with [Action=CREATE, Name=b.example.com., Type=A, SetIdentifier=null]"});
+  EXPECT_EQ(messages({create(both)}, ErrorCode::InvalidInput),
+            std::vector<std::string>{
+                "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and "
+                "ResourceRecords], or TrafficPolicyInstanceId], but found more than one in Change "
+                "with [Action=CREATE, Name=b.example.com., Type=A, SetIdentifier=null]"});
   ok(apply({del(aliasSet("example.com.", RRType::A, id_, "TARGET.example.com."))}));
 }
 
