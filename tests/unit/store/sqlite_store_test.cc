@@ -732,6 +732,11 @@ TEST(StoreFiles, DataDirAndDatabaseAreOwnerOnly) {
   ASSERT_NE(s, nullptr);
   ASSERT_EQ(::stat(path->c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600U);
+  ok(s->createZone({name("example.com."), "r", ""}));
+  for (const char* suffix : {"-wal", "-shm"}) {  // SQLite gives them the database's mode
+    ASSERT_EQ(::stat((*path + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600U) << suffix;
+  }
   // A directory others can read is refused.
   const std::string open = dir.file("open");
   ASSERT_EQ(::mkdir(open.c_str(), 0755), 0);
