@@ -252,15 +252,6 @@ BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, Record
     return plan;
   }
   // Request-shape problems (InvalidInput) are reported alone, before the rules.
-  for (const auto& ch : batch.changes) {
-    if (!ch.recordSet.setIdentifier.empty()) {
-      plan.messages.push_back(fmt::format(
-          "Invalid request: SetIdentifier '{}' on RRSet of type {} with DNS name {}: weighted, latency, "
-          "failover, "
-          "geolocation and multivalue routing policies are not supported; use simple record sets",
-          ch.recordSet.setIdentifier, route53TypeKey(ch.recordSet.type), route53NameText(ch.recordSet.name)));
-    }
-  }
   // A record set with neither values nor an alias, or both: InvalidInput in Route53.
   for (const auto& ch : batch.changes) {
     const auto& rs = ch.recordSet;

@@ -427,12 +427,12 @@ StoreResult<HostedZone> SqliteZoneStore::insertZone(const NewZone& zone) {
   z.recordSetCount = 2;
 
   // Route53's defaults: SOA "<ns> <hostmaster> 1 7200 900 1209600 86400" TTL 900, NS TTL 172800.
-  RecordSet soa{z.name, wire::RRType::SOA, kSoaTtl, {}, std::nullopt, {}};
+  RecordSet soa{z.name, wire::RRType::SOA, kSoaTtl, {}, std::nullopt};
   wire::Bytes soaData(nameServers_.front().bytes().begin(), nameServers_.front().bytes().end());
   soaData.insert(soaData.end(), hostmaster_.bytes().begin(), hostmaster_.bytes().end());
   for (std::uint32_t v : {z.serial, kSoaRefresh, kSoaRetry, kSoaExpire, kSoaMinimum}) putU32(soaData, v);
   soa.rdata.push_back(std::move(soaData));
-  RecordSet ns{z.name, wire::RRType::NS, kNsTtl, {}, std::nullopt, {}};
+  RecordSet ns{z.name, wire::RRType::NS, kNsTtl, {}, std::nullopt};
   std::vector<wire::Bytes> serverWire;
   for (const auto& n : nameServers_) {
     ns.rdata.emplace_back(n.bytes().begin(), n.bytes().end());
@@ -873,7 +873,7 @@ void SqliteZoneStore::unregisterServer(std::string_view server) {
   if (it != servers_.end()) servers_.erase(it);
 }
 
-void SqliteZoneStore::markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
+void SqliteZoneStore::markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
   std::lock_guard lock(mutex_);
   auto& zones = servers_[std::string(server)];
   auto it = zones.find(zoneId);
@@ -885,7 +885,7 @@ void SqliteZoneStore::markServed(std::string_view server, std::string_view zoneI
 }
 
 void SqliteZoneStore::markServed(std::string_view zoneId, std::uint32_t serial) {
-  markServed("local", zoneId, serial);
+  markServedBy("local", zoneId, serial);
 }
 
 StoreResult<std::vector<JournalEntry>> SqliteZoneStore::journal(std::string_view zoneId,

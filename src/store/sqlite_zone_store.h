@@ -67,7 +67,7 @@ class SqliteZoneStore final : public ZoneStore {
   void markServed(std::string_view zoneId, std::uint32_t serial) override;
   void registerServer(std::string_view server) override;
   void unregisterServer(std::string_view server) override;
-  void markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
+  void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
   StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId, std::uint32_t sinceSerial) override;
   void setListener(ChangeListener listener) override;
 

@@ -61,10 +61,9 @@ struct RecordSet {
   std::uint32_t ttl = 0;           // unused for aliases
   std::vector<wire::Bytes> rdata;  // uncompressed wire RDATA, one per value
   std::optional<AliasTarget> alias;
-  // Route53 routing policies (weighted, failover, ...) are not supported yet:
-  // a non-empty SetIdentifier is rejected with ErrorCode::InvalidInput. The
-  // api layer rejects them itself (InvalidInput) before calling the store.
-  std::string setIdentifier;
+  // No SetIdentifier: Route53 routing policies (weighted, failover, ...) are
+  // not supported yet; the api rejects them as InvalidInput when it parses the
+  // request, so they never reach the store.
   friend bool operator==(const RecordSet&, const RecordSet&) = default;
 };
 
@@ -152,9 +151,21 @@ class ZoneStore {
   virtual StoreResult<std::vector<HostedZone>> listZones() = 0;
   virtual StoreResult<bool> deleteZone(std::string_view zoneId) = 0;
   // deleteZone returning the ChangeInfo DeleteHostedZone answers with.
-  virtual StoreResult<ChangeInfo> removeZone(std::string_view zoneId) = 0;
+  // (Non-pure with a fallback so that other implementations keep compiling.)
+  virtual StoreResult<ChangeInfo> removeZone(std::string_view zoneId) {
+    auto r = deleteZone(zoneId);
+    if (r.index() != 0) return std::get<1>(std::move(r));
+    ChangeInfo info;
+    info.status = ChangeStatus::InSync;
+    info.zoneId = std::string(zoneId);
+    return info;
+  }
   // UpdateHostedZoneComment.
-  virtual StoreResult<HostedZone> updateZoneComment(std::string_view zoneId, std::string_view comment) = 0;
+  virtual StoreResult<HostedZone> updateZoneComment(std::string_view zoneId, std::string_view comment) {
+    (void)zoneId;
+    (void)comment;
+    return StoreError{ErrorCode::InvalidInput, {"UpdateHostedZoneComment is not supported by this store"}};
+  }
 
   // Route53 ChangeResourceRecordSets semantics, all or nothing.
   virtual StoreResult<ChangeInfo> applyChanges(std::string_view zoneId, const ChangeBatch& batch) = 0;
@@ -184,16 +195,22 @@ class ZoneStore {
   // Servers register by name; with none registered, changes are INSYNC as
   // soon as they commit. Registrations live in memory (servers report again
   // after a restart).
-  virtual void registerServer(std::string_view server) = 0;
-  virtual void unregisterServer(std::string_view server) = 0;
-  virtual void markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) = 0;
+  virtual void registerServer(std::string_view server) { (void)server; }
+  virtual void unregisterServer(std::string_view server) { (void)server; }
+  virtual void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
+    (void)server;
+    markServed(zoneId, serial);
+  }
 
   // Journal entries of a zone with serial after `sinceSerial` (RFC 1982), in
   // commit order: what an IXFR from `sinceSerial` sends. When the first
   // entry's serialBefore is not `sinceSerial`, the journal does not reach back
   // that far (the zone was imported or created later): fall back to AXFR.
-  virtual StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId,
-                                                         std::uint32_t sinceSerial) = 0;
+  virtual StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId, std::uint32_t sinceSerial) {
+    (void)zoneId;
+    (void)sinceSerial;
+    return std::vector<JournalEntry>{};  // no journal: callers fall back to AXFR
+  }
 
   virtual void setListener(ChangeListener listener) = 0;
 };

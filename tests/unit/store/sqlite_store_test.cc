@@ -363,16 +363,7 @@ TEST_F(StoreTest, UnsupportedTypesRejected) {
           "RRSet of type ANY with DNS name x.example.com. is not permitted: the type is not supported"});
 }
 
-TEST_F(StoreTest, SetIdentifierRejectedAsInvalidInput) {
-  auto rs = rset("w.example.com.", RRType::A, 300, {"192.0.2.1"});
-  rs.setIdentifier = "blue";
-  auto msgs = messages({create(rs)}, ErrorCode::InvalidInput);
-  ASSERT_EQ(msgs.size(), 1U);
-  EXPECT_EQ(
-      msgs[0],
-      "Invalid request: SetIdentifier 'blue' on RRSet of type A with DNS name w.example.com.: weighted, "
-      "latency, "
-      "failover, geolocation and multivalue routing policies are not supported; use simple record sets");
+TEST_F(StoreTest, EmptyBatchIsInvalidInput) {
   EXPECT_EQ(messages({}, ErrorCode::InvalidInput),
             std::vector<std::string>{"Invalid request: the change batch must contain at least one change"});
 }
@@ -649,11 +640,11 @@ TEST_F(StoreTest, PendingUntilEveryServerServesIt) {
   auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
   EXPECT_EQ(info.status, ChangeStatus::Pending);
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
-  store_->markServed("dns-1", id_, info.serial);
+  store_->markServedBy("dns-1", id_, info.serial);
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
-  store_->markServed("dns-2", id_, info.serial - 1);
+  store_->markServedBy("dns-2", id_, info.serial - 1);
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
-  store_->markServed("dns-2", id_, info.serial + 5);  // later serials count
+  store_->markServedBy("dns-2", id_, info.serial + 5);  // later serials count
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
   // Once INSYNC, it stays so when another server registers.
   store_->registerServer("dns-3");
@@ -670,9 +661,9 @@ TEST_F(StoreTest, ServedSerialUsesRfc1982) {
   store_->registerServer("dns-1");
   auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
   EXPECT_EQ(info.serial, 0U);
-  store_->markServed("dns-1", id_, 4294967295U);
+  store_->markServedBy("dns-1", id_, 4294967295U);
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
-  store_->markServed("dns-1", id_, 3);  // 3 is after 0 (and after 2^32-1)
+  store_->markServedBy("dns-1", id_, 3);  // 3 is after 0 (and after 2^32-1)
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
 }
 
