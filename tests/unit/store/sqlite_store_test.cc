@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -812,6 +813,42 @@ TEST(StoreFiles, DatabaseIsInWalMode) {
   ASSERT_TRUE(st.ok());
   ASSERT_TRUE((*st)->step());
   EXPECT_EQ((*st)->columnText(0), "wal");
+}
+
+}  // namespace
+}  // namespace zk::store
+
+namespace zk::store {
+namespace {
+
+using namespace zk::store::testing;
+using wire::RRType;
+
+TEST(StoreThreads, ConcurrentBatchesGetDistinctSerials) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  const auto id = ok(s->createZone({name("example.com."), "r", ""})).id;
+  constexpr int kThreads = 4;
+  constexpr int kBatches = 8;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::uint32_t>> serials(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        auto r = s->applyChanges(
+            id,
+            batch({create(rset(fmt::format("t{}-{}.example.com.", t, b), RRType::A, 60, {"192.0.2.1"}))}));
+        if (r.index() == 0) serials[static_cast<std::size_t>(t)].push_back(std::get<0>(r).serial);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::uint32_t> all;
+  for (const auto& v : serials) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kBatches));
+  EXPECT_EQ(*all.begin(), 2U);
+  EXPECT_EQ(*all.rbegin(), static_cast<std::uint32_t>(1 + kThreads * kBatches));
+  EXPECT_EQ(ok(s->getZone(id)).recordSetCount, static_cast<std::uint64_t>(2 + kThreads * kBatches));
 }
 
 }  // namespace
