@@ -89,6 +89,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // (SQLite would create it with the umask's mode).
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return Error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  // An existing file readable by others (copied in, restored) is tightened.
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0) (void)::fchmod(fd, 0600);
   ::close(fd);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -1,6 +1,8 @@
 #include "store/sqlite_zone_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -249,6 +251,15 @@ Result<std::string> SqliteZoneStore::prepareDataDir(const std::string& dir) {
   if (!std::filesystem::exists(dir, ec)) {
     if (::mkdir(dir.c_str(), 0700) != 0) {
       return Error(fmt::format("cannot create data directory {}: {}", dir, std::strerror(errno)));
+    }
+    // Make the new directory's entry durable (SQLite syncs the directory's
+    // own entries, not its parent's).
+    auto parent = std::filesystem::path(dir).parent_path();
+    if (parent.empty()) parent = ".";
+    const int pfd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd >= 0) {
+      (void)::fsync(pfd);
+      ::close(pfd);
     }
   }
   struct stat st {};

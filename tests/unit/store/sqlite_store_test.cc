@@ -729,6 +729,12 @@ TEST(StoreFiles, DataDirAndDatabaseAreOwnerOnly) {
     ASSERT_EQ(::stat((*path + suffix).c_str(), &st), 0) << suffix;
     EXPECT_EQ(st.st_mode & 0777, 0600U) << suffix;
   }
+  // A database file others can read is tightened to 0600 at open.
+  s.reset();
+  ASSERT_EQ(::chmod(path->c_str(), 0644), 0);
+  s = openStore(*path);
+  ASSERT_EQ(::stat(path->c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
   // A directory others can read is refused.
   const std::string open = dir.file("open");
   ASSERT_EQ(::mkdir(open.c_str(), 0755), 0);
