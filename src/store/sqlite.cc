@@ -11,6 +11,10 @@
 
 namespace zk::store::sqlite {
 
+Stmt::~Stmt() {
+  sqlite3_finalize(stmt_);
+}
+
 Stmt& Stmt::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK && status_.ok()) {
     status_ = Error(fmt::format("sqlite bind: {}", sqlite3_errmsg(db_)));
@@ -106,9 +110,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
 }
 
 Database::~Database() {
-  cache_.clear();  // Stmt does not own; finalize below
-  sqlite3_stmt* s = nullptr;
-  while ((s = sqlite3_next_stmt(db_, nullptr)) != nullptr) sqlite3_finalize(s);
+  cache_.clear();  // finalizes every statement before the connection closes
   sqlite3_close_v2(db_);
 }
 

@@ -17,11 +17,14 @@ struct sqlite3_stmt;
 
 namespace zk::store::sqlite {
 
-// One prepared statement; reset (bindings cleared) when a Stmt is re-fetched
-// from the cache, finalized with the database.
+// One prepared statement, finalized by the destructor; reset (bindings
+// cleared) when re-fetched from the Database's cache.
 class Stmt {
  public:
   Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
 
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, std::string_view text);
