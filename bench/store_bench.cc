@@ -5,6 +5,7 @@
 //
 //   build/release/bench/store_bench [--benchmark_filter=Apply/1000]
 //   ZK_BENCH_DIR=/some/disk build/release/bench/store_bench   (default: $TMPDIR or /tmp)
+//   ZK_BENCH_CHECKPOINT=0 ...   checkpoints in the committing call (SQLite's default)
 
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ struct Fixture {
     dir = tmpl;
     zk::store::SqliteStoreOptions o;
     o.path = dir + "/zones.db";
+    // ZK_BENCH_CHECKPOINT=0: SQLite's own checkpoint in the committing call.
+    if (const char* c = std::getenv("ZK_BENCH_CHECKPOINT")) o.checkpointPages = std::atoi(c);
     auto s = zk::store::SqliteZoneStore::open(o);
     if (!s) std::abort();
     store = std::move(*s);

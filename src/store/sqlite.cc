@@ -141,6 +141,10 @@ Result<Stmt*> Database::prepare(std::string_view sql) {
   return raw;
 }
 
+void Database::resetAll() {
+  for (auto& [sql, stmt] : cache_) stmt->reset();
+}
+
 std::string Database::lastError() const {
   return sqlite3_errmsg(db_);
 }
@@ -150,7 +154,10 @@ int Database::changes() const {
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_.exec("ROLLBACK");
+  if (open_) {
+    db_.resetAll();
+    (void)db_.exec("ROLLBACK");
+  }
 }
 
 Status Transaction::begin() {
@@ -160,9 +167,76 @@ Status Transaction::begin() {
 }
 
 Status Transaction::commit() {
+  db_.resetAll();  // no statement may keep a read snapshot past the commit
   auto st = db_.exec("COMMIT");
   if (st.ok()) open_ = false;
   return st;
+}
+
+Result<std::unique_ptr<Checkpointer>> Checkpointer::start(Database& writer, const std::string& path,
+                                                          int pages) {
+  auto own = Database::open(path);
+  if (!own) return own.error();
+  if (auto st = (*own)->exec("PRAGMA synchronous=FULL"); !st) return st.error();
+  std::unique_ptr<Checkpointer> c(new Checkpointer(writer, std::move(*own), pages));
+  // Replaces SQLite's automatic checkpoint on the writer (sqlite3_wal_hook
+  // overrides sqlite3_wal_autocheckpoint).
+  sqlite3_wal_hook(writer.handle(), &Checkpointer::onCommit, c.get());
+  return c;
+}
+
+Checkpointer::Checkpointer(Database& writer, std::unique_ptr<Database> own, int pages)
+    : writer_(writer), db_(std::move(own)), threshold_(pages), thread_([this] { run(); }) {}
+
+Checkpointer::~Checkpointer() {
+  sqlite3_wal_hook(writer_.handle(), nullptr, nullptr);
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+std::uint64_t Checkpointer::checkpoints() const {
+  std::lock_guard lock(mutex_);
+  return done_;
+}
+
+int Checkpointer::onCommit(void* self, sqlite3* db, const char* /*schema*/, int pages) {
+  auto* c = static_cast<Checkpointer*>(self);
+  if (pages >= kHardLimitFactor * c->threshold_) {
+    // Under continuous writes the background checkpoint never catches up at
+    // the moment a write begins, so the WAL cannot restart from the top and
+    // grows. Finish the (mostly done) backfill here, as SQLite's own
+    // automatic checkpoint would, so the next write restarts the WAL.
+    (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+  if (pages >= c->threshold_) {
+    {
+      std::lock_guard lock(c->mutex_);
+      c->pending_ = true;
+    }
+    c->wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return pending_ || stop_; });
+    if (stop_) return;
+    pending_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, takes no writer lock. A
+    // failure (busy) is retried after the next commit over the threshold.
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+    if (rc == SQLITE_OK) ++done_;
+  }
 }
 
 }  // namespace zk::store::sqlite

@@ -3,11 +3,14 @@
 // statements and a transaction guard that rolls back unless committed.
 // Errors are values (Status / Result), never exceptions.
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "common/result.h"
@@ -64,13 +67,31 @@ class Database {
   // A cached prepared statement, reset and ready to bind; valid until the
   // next prepare() of the same SQL text.
   Result<Stmt*> prepare(std::string_view sql);
+  // Resets every cached statement. A statement stepped to a row but not to
+  // the end keeps its read snapshot open, and an open snapshot stops WAL
+  // checkpoints from finishing (the WAL then grows without bound).
+  void resetAll();
   [[nodiscard]] std::string lastError() const;
   [[nodiscard]] int changes() const;
+  [[nodiscard]] sqlite3* handle() const { return db_; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+// Resets every cached statement when it goes out of scope: one at the top of
+// each store operation, after the lock.
+class StatementScope {
+ public:
+  explicit StatementScope(Database& db) : db_(db) {}
+  ~StatementScope() { db_.resetAll(); }
+  StatementScope(const StatementScope&) = delete;
+  StatementScope& operator=(const StatementScope&) = delete;
+
+ private:
+  Database& db_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
@@ -88,6 +109,40 @@ class Transaction {
  private:
   Database& db_;
   bool open_ = false;
+};
+
+// Moves WAL checkpoints off the committing thread. SQLite's automatic
+// checkpoint runs inside the COMMIT that crosses the threshold (copying pages
+// and fsyncing the database file while the caller waits); instead, a commit
+// hook on the writer wakes a thread that runs a PASSIVE checkpoint on its own
+// connection, which never blocks writers.
+class Checkpointer {
+ public:
+  static constexpr int kDefaultPages = 1000;  // SQLite's autocheckpoint default
+  // Past this many times the threshold, the committing call checkpoints itself.
+  static constexpr int kHardLimitFactor = 4;
+  static Result<std::unique_ptr<Checkpointer>> start(Database& writer, const std::string& path,
+                                                     int pages = kDefaultPages);
+  ~Checkpointer();  // detaches from the writer, stops and joins the thread
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  [[nodiscard]] std::uint64_t checkpoints() const;
+
+ private:
+  Checkpointer(Database& writer, std::unique_ptr<Database> own, int pages);
+  static int onCommit(void* self, sqlite3* db, const char* schema, int pages);
+  void run();
+
+  Database& writer_;
+  std::unique_ptr<Database> db_;
+  int threshold_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool pending_ = false;
+  bool stop_ = false;
+  std::uint64_t done_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace zk::store::sqlite

@@ -317,13 +317,23 @@ Result<std::unique_ptr<SqliteZoneStore>> SqliteZoneStore::open(SqliteStoreOption
     }
     if (auto st = txn.commit(); !st) return st.error();
   }
-  return std::unique_ptr<SqliteZoneStore>(
-      new SqliteZoneStore(std::move(*db), std::move(options), std::move(servers), std::move(*hostmaster)));
+  std::unique_ptr<sqlite::Checkpointer> checkpointer;
+  if (options.checkpointPages > 0) {
+    auto c = sqlite::Checkpointer::start(d, options.path, options.checkpointPages);
+    if (!c) return c.error();
+    checkpointer = std::move(*c);
+  }
+  return std::unique_ptr<SqliteZoneStore>(new SqliteZoneStore(std::move(*db), std::move(checkpointer),
+                                                              std::move(options), std::move(servers),
+                                                              std::move(*hostmaster)));
 }
 
-SqliteZoneStore::SqliteZoneStore(std::unique_ptr<sqlite::Database> db, SqliteStoreOptions options,
-                                 std::vector<wire::Name> nameServers, wire::Name hostmaster)
+SqliteZoneStore::SqliteZoneStore(std::unique_ptr<sqlite::Database> db,
+                                 std::unique_ptr<sqlite::Checkpointer> checkpointer,
+                                 SqliteStoreOptions options, std::vector<wire::Name> nameServers,
+                                 wire::Name hostmaster)
     : db_(std::move(db)),
+      checkpointer_(std::move(checkpointer)),
       options_(std::move(options)),
       nameServers_(std::move(nameServers)),
       hostmaster_(std::move(hostmaster)),
@@ -487,6 +497,7 @@ StoreResult<HostedZone> SqliteZoneStore::createZone(const NewZone& zone) {
   StoreResult<HostedZone> out = StoreError{ErrorCode::Internal, {}};
   {
     std::lock_guard lock(mutex_);
+    sqlite::StatementScope scope(*db_);
     sqlite::Transaction txn(*db_);
     if (auto st = txn.begin(); !st) return internal(st);
     out = insertZone(zone);
@@ -503,6 +514,7 @@ StoreResult<HostedZone> SqliteZoneStore::importZone(const NewZone& zone,
   StoreResult<HostedZone> out = StoreError{ErrorCode::Internal, {}};
   {
     std::lock_guard lock(mutex_);
+    sqlite::StatementScope scope(*db_);
     sqlite::Transaction txn(*db_);
     if (auto st = txn.begin(); !st) return internal(st);
     out = insertZone(zone);
@@ -537,11 +549,13 @@ StoreResult<HostedZone> SqliteZoneStore::importZone(const NewZone& zone,
 
 StoreResult<HostedZone> SqliteZoneStore::getZone(std::string_view zoneId) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   return loadZone(zoneId);
 }
 
 StoreResult<std::vector<HostedZone>> SqliteZoneStore::listZones() {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   auto st = db_->prepare(fmt::format("SELECT {} FROM zones ORDER BY name_key, id", kZoneColumns));
   if (!st) return internal(st.error());
   std::vector<HostedZone> out;
@@ -557,6 +571,7 @@ StoreResult<std::vector<HostedZone>> SqliteZoneStore::listZones() {
 StoreResult<HostedZone> SqliteZoneStore::updateZoneComment(std::string_view zoneId,
                                                            std::string_view comment) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   if (comment.size() > kMaxComment) {
     return StoreError{ErrorCode::InvalidInput,
                       {fmt::format("Comment must be at most {} characters", kMaxComment)}};
@@ -578,6 +593,7 @@ StoreResult<ChangeInfo> SqliteZoneStore::removeZone(std::string_view zoneId) {
   ChangeInfo info;
   {
     std::lock_guard lock(mutex_);
+    sqlite::StatementScope scope(*db_);
     sqlite::Transaction txn(*db_);
     if (auto st = txn.begin(); !st) return internal(st);
     auto zr = loadZone(zoneId);
@@ -694,6 +710,7 @@ StoreResult<ChangeInfo> SqliteZoneStore::applyChanges(std::string_view zoneId, c
   StoreResult<ChangeInfo> out = StoreError{ErrorCode::Internal, {}};
   {
     std::lock_guard lock(mutex_);
+    sqlite::StatementScope scope(*db_);
     sqlite::Transaction txn(*db_);
     if (auto st = txn.begin(); !st) return internal(st);
     auto zr = loadZone(zoneId);
@@ -711,6 +728,7 @@ StoreResult<RecordSetPage> SqliteZoneStore::listRecordSets(std::string_view zone
                                                            const std::optional<RecordSetKey>& start,
                                                            std::size_t maxItems) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   auto zr = loadZone(zoneId);
   if (failed(zr)) return errorOf(std::move(zr));
   maxItems = std::max<std::size_t>(maxItems, 1);
@@ -741,6 +759,7 @@ StoreResult<RecordSetPage> SqliteZoneStore::listRecordSets(std::string_view zone
 
 StoreResult<ZoneStore::ZoneContents> SqliteZoneStore::zoneContents(std::string_view zoneId) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   // One read transaction, so the zone row and its record sets agree.
   if (auto st = db_->exec("BEGIN"); !st) return internal(st);
   struct EndRead {
@@ -767,6 +786,7 @@ StoreResult<ZoneStore::ZoneContents> SqliteZoneStore::zoneContents(std::string_v
 
 StoreResult<Tags> SqliteZoneStore::tags(TagResource resource, std::string_view id) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   if (resource == TagResource::HealthCheck) {
     return StoreError{ErrorCode::NoSuchHealthCheck,
                       {fmt::format("No health check exists with the ID {}", id)}};
@@ -787,6 +807,7 @@ StoreResult<Tags> SqliteZoneStore::tags(TagResource resource, std::string_view i
 StoreResult<bool> SqliteZoneStore::changeTags(TagResource resource, std::string_view id, const Tags& add,
                                               const std::vector<std::string>& removeKeys) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   if (resource == TagResource::HealthCheck) {
     return StoreError{ErrorCode::NoSuchHealthCheck,
                       {fmt::format("No health check exists with the ID {}", id)}};
@@ -829,6 +850,7 @@ StoreResult<bool> SqliteZoneStore::changeTags(TagResource resource, std::string_
 
 StoreResult<ChangeInfo> SqliteZoneStore::getChange(std::string_view changeId) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   auto st =
       db_->prepare("SELECT id, zone_id, insync, submitted_at, comment, serial FROM changes WHERE id=?1");
   if (!st) return internal(st.error());
@@ -902,6 +924,7 @@ void SqliteZoneStore::markServed(std::string_view zoneId, std::uint32_t serial) 
 StoreResult<std::vector<JournalEntry>> SqliteZoneStore::journal(std::string_view zoneId,
                                                                 std::uint32_t sinceSerial) {
   std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
   auto zr = loadZone(zoneId);
   if (failed(zr)) return errorOf(std::move(zr));
   auto st =

@@ -20,8 +20,9 @@
 namespace zk::store {
 
 namespace sqlite {
+class Checkpointer;
 class Database;
-}
+}  // namespace sqlite
 
 struct SqliteStoreOptions {
   std::string path;  // the database file (created 0600 when missing)
@@ -31,6 +32,9 @@ struct SqliteStoreOptions {
   std::string nameServerSuffix = "zonekeeper.invalid.";
   std::function<std::int64_t()> clock;  // unix seconds; default: the system clock
   std::uint64_t seed = 0;               // ids' random source; 0: std::random_device
+  // WAL pages after which a background thread checkpoints (0: SQLite's own
+  // automatic checkpoint, inside the committing call).
+  int checkpointPages = 1000;
 };
 
 class SqliteZoneStore final : public ZoneStore {
@@ -72,8 +76,8 @@ class SqliteZoneStore final : public ZoneStore {
   void setListener(ChangeListener listener) override;
 
  private:
-  SqliteZoneStore(std::unique_ptr<sqlite::Database> db, SqliteStoreOptions options,
-                  std::vector<wire::Name> nameServers, wire::Name hostmaster);
+  SqliteZoneStore(std::unique_ptr<sqlite::Database> db, std::unique_ptr<sqlite::Checkpointer> checkpointer,
+                  SqliteStoreOptions options, std::vector<wire::Name> nameServers, wire::Name hostmaster);
 
   // These run inside an open transaction, with mutex_ held.
   StoreResult<HostedZone> insertZone(const NewZone& zone);
@@ -88,6 +92,7 @@ class SqliteZoneStore final : public ZoneStore {
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // after db_: destroyed first
   SqliteStoreOptions options_;
   std::vector<wire::Name> nameServers_;
   wire::Name hostmaster_;

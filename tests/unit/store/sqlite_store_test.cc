@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -855,6 +856,41 @@ TEST(StoreThreads, ConcurrentBatchesGetDistinctSerials) {
   EXPECT_EQ(*all.begin(), 2U);
   EXPECT_EQ(*all.rbegin(), static_cast<std::uint32_t>(1 + kThreads * kBatches));
   EXPECT_EQ(ok(s->getZone(id)).recordSetCount, static_cast<std::uint64_t>(2 + kThreads * kBatches));
+}
+
+}  // namespace
+}  // namespace zk::store
+
+namespace zk::store {
+namespace {
+
+using namespace zk::store::testing;
+using wire::RRType;
+
+// Checkpoints run in the background: the WAL stays small without the
+// committing call doing the checkpoint.
+TEST(StoreFiles, BackgroundCheckpointKeepsTheWalSmall) {
+  TempDir dir;
+  SqliteStoreOptions o;
+  o.path = dir.file("z.db");
+  o.seed = 3;
+  o.checkpointPages = 8;
+  auto s = SqliteZoneStore::open(o);
+  ASSERT_TRUE(s.ok());
+  const auto id = ok((*s)->createZone({name("example.com."), "r", ""})).id;
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < 150; ++i) {
+    ok((*s)->applyChanges(id, batch({create(rset(fmt::format("h{}.example.com.", i), RRType::TXT, 60,
+                                                 {"\"" + std::string(200, 'x') + "\""}))})));
+    largest = std::max(largest, std::filesystem::file_size(o.path + "-wal"));
+  }
+  // 150 batches write some 600 pages (2.4 MB) of WAL; checkpoints every 8 pages
+  // let the WAL restart from the top.
+  EXPECT_LT(largest, 1024U * 1024U) << "WAL was never checkpointed";
+  EXPECT_EQ(ok((*s)->getZone(id)).recordSetCount, 152U);
+  s->reset();
+  auto again = openStore(o.path);
+  EXPECT_EQ(ok(again->getZone(id)).serial, 151U);
 }
 
 }  // namespace
