@@ -9,7 +9,7 @@ pkgs=(
   build-essential cmake ninja-build clang clang-format clang-tidy lld
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev libsqlite3-dev
   # reference tools used by the tests (named-checkzone, dig, kdig)
   bind9-utils bind9-dnsutils knot-dnsutils python3
 )
