@@ -38,6 +38,8 @@ struct TypeDescriptor {
   RRType type;
   std::string_view mnemonic;
   std::span<const Field> fields;
+  // Parallel to `fields`: what each field is called in error messages ("preference").
+  std::span<const std::string_view> fieldNames;
   // Names in this type's RDATA may be compressed when writing (RFC 3597 section 4:
   // only the RFC 1035 types).
   bool compressOnWrite;
@@ -77,7 +79,6 @@ Status rdataFromWire(RRType type, std::span<const std::uint8_t> message, std::si
                      std::size_t rdlength, Bytes& out);
 
 // Offsets of the names in `rdata` (at most 2 for the supported types); returns count.
-std::size_t rdataNameOffsets(RRType type, std::span<const std::uint8_t> rdata,
-                             std::size_t (&offsets)[4]);
+std::size_t rdataNameOffsets(RRType type, std::span<const std::uint8_t> rdata, std::size_t (&offsets)[4]);
 
 }  // namespace zk::wire
