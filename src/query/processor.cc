@@ -234,8 +234,8 @@ class Answerer {
       }
       if ((node.flags & zone::kFlagCname) && qtype_ != code(RRType::CNAME)) {
         const RRsetRef* c = z->findRRset(node, RRType::CNAME);
-        if (!emitSet(Section::Answer, cur_, *z, *c)) return;
-        if (visited(&node) || hop + 1 >= maxChain_) return;  // CNAME loop or too long a chain
+        if (visited(&node)) return;  // CNAME loop: each CNAME is given once
+        if (!emitSet(Section::Answer, cur_, *z, *c) || hop + 1 >= maxChain_) return;
         auto rd = firstRdata(*z, *c);
         setCurrent(rd.data());
         continue;
@@ -321,6 +321,7 @@ class Answerer {
   bool dname(const ZoneSnapshot& z, std::uint32_t stop) {
     const Node& d = z.node(stop);
     const RRsetRef* set = z.findRRset(d, RRType::DNAME);
+    if (visited(&d)) return false;  // DNAME loop
     if (!emitSet(Section::Answer, z.nodeName(d).data(), z, *set)) return false;
     auto target = firstRdata(z, *set);
     std::size_t prefix = curLen_ - d.nameLength;
@@ -337,7 +338,6 @@ class Answerer {
       tc = true;
       return false;
     }
-    if (visited(&d)) return false;
     setCurrent(next);
     return true;
   }
