@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/serve_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
 
   zk::cli::addZoneCommand(app);
+  zk::cli::addServeCommand(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

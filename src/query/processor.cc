@@ -22,9 +22,13 @@ constexpr std::uint16_t kCd = 0x0010;
 constexpr std::size_t kHeaderSize = 12;
 constexpr std::size_t kOptSize = 11;  // root owner, TYPE, CLASS, TTL, RDLENGTH 0
 
-constexpr std::uint16_t code(RRType t) { return static_cast<std::uint16_t>(t); }
+constexpr std::uint16_t code(RRType t) {
+  return static_cast<std::uint16_t>(t);
+}
 
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+std::uint16_t get16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
 std::uint32_t get32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
@@ -240,7 +244,8 @@ class Answerer {
         setCurrent(rd.data());
         continue;
       }
-      const RRsetRef* set = qtype_ == code(RRType::ALIAS) ? nullptr : z->findRRset(node, static_cast<RRType>(qtype_));
+      const RRsetRef* set =
+          qtype_ == code(RRType::ALIAS) ? nullptr : z->findRRset(node, static_cast<RRType>(qtype_));
       if (set != nullptr) {
         if (emitSet(Section::Answer, cur_, *z, *set)) additional(*set);
         return;
@@ -306,7 +311,8 @@ class Answerer {
   void anyAnswer(const ZoneSnapshot& z, const Node& node) {
     // RFC 8482 section 4.1: answer with one RRset of the name.
     for (const RRsetRef& r : z.rrsets(node)) {
-      if (r.type == code(RRType::RRSIG) || r.type == code(RRType::NSEC) || r.type == code(RRType::ALIAS)) continue;
+      if (r.type == code(RRType::RRSIG) || r.type == code(RRType::NSEC) || r.type == code(RRType::ALIAS))
+        continue;
       emitSet(Section::Answer, cur_, z, r);
       return;
     }
@@ -333,7 +339,8 @@ class Answerer {
     std::memcpy(next, cur_, prefix);
     std::memcpy(next + prefix, target.data(), target.size());
     auto m = w_.mark();
-    if (!w_.writeRecordParts(Section::Answer, cur_, RRType::CNAME, set->ttl, {next, prefix + target.size()})) {
+    if (!w_.writeRecordParts(Section::Answer, cur_, RRType::CNAME, set->ttl,
+                             {next, prefix + target.size()})) {
       w_.rollback(m);
       tc = true;
       return false;
@@ -361,7 +368,8 @@ class Answerer {
       std::uint32_t gi = z.find({lower, tl});
       if (gi == kNoNode) continue;
       const Node& g = z.node(gi);
-      bool inDomain = tl >= cutName.size() && std::memcmp(lower + tl - cutName.size(), cutName.data(), cutName.size()) == 0;
+      bool inDomain = tl >= cutName.size() &&
+                      std::memcmp(lower + tl - cutName.size(), cutName.data(), cutName.size()) == 0;
       for (RRType t : {RRType::A, RRType::AAAA}) {
         const RRsetRef* a = z.findRRset(g, t);
         if (a != nullptr && !emitSet(Section::Additional, target, z, *a) && inDomain) tc = true;
@@ -493,7 +501,8 @@ class Answerer {
 
 }  // namespace
 
-QueryProcessor::QueryProcessor(const zone::ZoneTable& zones, AliasResolver* aliasResolver, ProcessorOptions options)
+QueryProcessor::QueryProcessor(const zone::ZoneTable& zones, AliasResolver* aliasResolver,
+                               ProcessorOptions options)
     : zones_(zones), aliasResolver_(aliasResolver), options_(options) {}
 
 std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
@@ -507,14 +516,16 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
   if (transport == Transport::Udp) {
     // RFC 6891 section 6.2.3/6.2.5: the requestor's payload size (at least 512), capped by ours.
     std::size_t payload = q.edns ? std::max<std::size_t>(q.payload, 512) : 512;
-    limit = std::min<std::size_t>(limit, std::min<std::size_t>(payload, std::max<std::size_t>(options_.udpPayload, 512)));
+    limit = std::min<std::size_t>(
+        limit, std::min<std::size_t>(payload, std::max<std::size_t>(options_.udpPayload, 512)));
   }
   AnswerWriter w(out.data(), limit);
   std::uint16_t flags = static_cast<std::uint16_t>(kQr | (q.flags & (0x7800 | kRd | kCd)));
   Rcode rcode = Rcode::NoError;
   bool withOpt = q.edns;
   std::uint8_t* o = out.data();
-  const std::uint8_t header[kHeaderSize] = {static_cast<std::uint8_t>(q.id >> 8), static_cast<std::uint8_t>(q.id)};
+  const std::uint8_t header[kHeaderSize] = {static_cast<std::uint8_t>(q.id >> 8),
+                                            static_cast<std::uint8_t>(q.id)};
   w.put(header, kHeaderSize);  // flags and counts are filled in at the end
 
   bool questionCopied = false;

@@ -84,7 +84,8 @@ bool AnswerWriter::writeRdata(std::uint16_t type, std::span<const std::uint8_t> 
   }
 }
 
-bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner, std::span<const std::uint8_t> tail) {
+bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner,
+                               std::span<const std::uint8_t> tail) {
   if (!writeName(owner)) return false;
   std::uint16_t type = static_cast<std::uint16_t>((tail[0] << 8) | tail[1]);
   switch (static_cast<wire::RRType>(type)) {
@@ -109,8 +110,8 @@ bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner, std::
   return true;
 }
 
-bool AnswerWriter::writeRecordTtl(Section section, const std::uint8_t* owner, std::span<const std::uint8_t> tail,
-                                  std::uint32_t ttl) {
+bool AnswerWriter::writeRecordTtl(Section section, const std::uint8_t* owner,
+                                  std::span<const std::uint8_t> tail, std::uint32_t ttl) {
   std::size_t start = pos_;
   if (!writeRecord(section, owner, tail)) return false;
   // The TTL sits 4 octets after the owner name; find the end of the owner.

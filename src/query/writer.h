@@ -34,9 +34,7 @@ class AnswerWriter {
   [[nodiscard]] std::uint8_t* data() const { return buf_; }
   [[nodiscard]] std::uint16_t count(Section s) const { return counts_[static_cast<int>(s)]; }
 
-  [[nodiscard]] Mark mark() const {
-    return Mark{pos_, pointers_, {counts_[0], counts_[1], counts_[2]}};
-  }
+  [[nodiscard]] Mark mark() const { return Mark{pos_, pointers_, {counts_[0], counts_[1], counts_[2]}}; }
   void rollback(const Mark& m) {
     pos_ = m.pos;
     pointers_ = m.pointers;
@@ -58,7 +56,9 @@ class AnswerWriter {
     pos_ += 2;
     return true;
   }
-  bool put32(std::uint32_t v) { return put16(static_cast<std::uint16_t>(v >> 16)) && put16(static_cast<std::uint16_t>(v)); }
+  bool put32(std::uint32_t v) {
+    return put16(static_cast<std::uint16_t>(v >> 16)) && put16(static_cast<std::uint16_t>(v));
+  }
 
   // Makes the name already at `offset` (e.g. the question name at 12)
   // available as a compression target.

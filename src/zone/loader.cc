@@ -33,7 +33,8 @@ Result<std::shared_ptr<const ZoneSnapshot>> load(const wire::Name& origin, Parse
     }
     return Error(fmt::format("{} error(s): {}", r.errors, msg));
   }
-  if (buildErrors != 0) return Error(fmt::format("{} record(s) rejected, first: {}", buildErrors, firstError));
+  if (buildErrors != 0)
+    return Error(fmt::format("{} record(s) rejected, first: {}", buildErrors, firstError));
   return builder.build();
 }
 

@@ -10,7 +10,9 @@ namespace {
 
 using wire::RRType;
 
-std::uint16_t typeCode(RRType t) { return static_cast<std::uint16_t>(t); }
+std::uint16_t typeCode(RRType t) {
+  return static_cast<std::uint16_t>(t);
+}
 
 std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
@@ -140,7 +142,8 @@ std::size_t ZoneSnapshot::memoryBytes() const {
          data_.capacity() + slots_.capacity() * sizeof(std::uint64_t) + negativeSoa_.capacity();
 }
 
-ZoneBuilder::ZoneBuilder(wire::Name origin) : origin_(std::move(origin)), originLower_(origin_.lowercased()) {}
+ZoneBuilder::ZoneBuilder(wire::Name origin)
+    : origin_(std::move(origin)), originLower_(origin_.lowercased()) {}
 
 Status ZoneBuilder::add(const wire::Name& owner, RRType type, wire::RRClass cls, std::uint32_t ttl,
                         std::span<const std::uint8_t> rdata) {
@@ -179,7 +182,9 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   snap->origin_ = origin_;
   const std::uint8_t* names = names_.data();
   const std::uint8_t* rdata = rdata_.data();
-  auto nameOf = [&](const Pending& p) { return std::span<const std::uint8_t>(names + p.nameOffset, p.nameLength); };
+  auto nameOf = [&](const Pending& p) {
+    return std::span<const std::uint8_t>(names + p.nameOffset, p.nameLength);
+  };
   auto rdataOf = [&](const Pending& p) {
     return std::span<const std::uint8_t>(rdata + p.rdataOffset, p.rdataLength);
   };
@@ -252,8 +257,8 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
         ++count;
       }
       if (count > 0xFFFF) {
-        return Error(fmt::format("{}: more than 65535 records in one RRset",
-                                 wire::Name::fromWire(name)->toText()));
+        return Error(
+            fmt::format("{}: more than 65535 records in one RRset", wire::Name::fromWire(name)->toText()));
       }
       set.count = static_cast<std::uint16_t>(count);
       set.dataLength = static_cast<std::uint32_t>(data.size() - set.dataOffset);
@@ -264,17 +269,20 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
       if (type == typeCode(RRType::CNAME)) {
         hasCname = true;
         n.flags |= kFlagCname;
-        if (count != 1) return Error(fmt::format("{}: more than one CNAME", wire::Name::fromWire(name)->toText()));
+        if (count != 1)
+          return Error(fmt::format("{}: more than one CNAME", wire::Name::fromWire(name)->toText()));
       } else if (!isDnssecType(type)) {
         hasOther = true;
       }
       if (type == typeCode(RRType::DNAME)) {
         n.flags |= kFlagDname;
-        if (count != 1) return Error(fmt::format("{}: more than one DNAME", wire::Name::fromWire(name)->toText()));
+        if (count != 1)
+          return Error(fmt::format("{}: more than one DNAME", wire::Name::fromWire(name)->toText()));
       }
       if (type == typeCode(RRType::ALIAS)) {
         n.flags |= kFlagAlias;
-        if (count != 1) return Error(fmt::format("{}: more than one ALIAS", wire::Name::fromWire(name)->toText()));
+        if (count != 1)
+          return Error(fmt::format("{}: more than one ALIAS", wire::Name::fromWire(name)->toText()));
       }
       if (type == typeCode(RRType::A) || type == typeCode(RRType::AAAA)) hasAddress = true;
       if (type == typeCode(RRType::NS)) n.flags |= kFlagCut;  // cleared for the apex below
@@ -286,7 +294,8 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
       return Error(fmt::format("{}: CNAME and other data", wire::Name::fromWire(name)->toText()));
     }
     if ((nodes[ni].flags & kFlagAlias) && hasAddress) {
-      return Error(fmt::format("{}: ALIAS and A/AAAA at the same name", wire::Name::fromWire(name)->toText()));
+      return Error(
+          fmt::format("{}: ALIAS and A/AAAA at the same name", wire::Name::fromWire(name)->toText()));
     }
   }
 
@@ -331,7 +340,8 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   }
 
   snap->apex_ = snap->find(originLower_.bytes());
-  if (snap->apex_ == kNoNode) return Error(fmt::format("zone {} has no records at its apex", origin_.toText()));
+  if (snap->apex_ == kNoNode)
+    return Error(fmt::format("zone {} has no records at its apex", origin_.toText()));
   Node& apex = nodes[snap->apex_];
   apex.flags = static_cast<std::uint16_t>((apex.flags & ~kFlagCut) | kFlagApex);
   const RRsetRef* soa = snap->findRRset(apex, RRType::SOA);
@@ -346,8 +356,8 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
     snap->negativeSoa_.assign(tail.begin(), tail.end());
     std::size_t rdl = tail.size() - 10;
     const std::uint8_t* mn = tail.data() + 10 + rdl - 4;
-    std::uint32_t minimum = (std::uint32_t{mn[0]} << 24) | (std::uint32_t{mn[1]} << 16) |
-                            (std::uint32_t{mn[2]} << 8) | mn[3];
+    std::uint32_t minimum =
+        (std::uint32_t{mn[0]} << 24) | (std::uint32_t{mn[1]} << 16) | (std::uint32_t{mn[2]} << 8) | mn[3];
     snap->serial_ = [&] {
       const std::uint8_t* s = tail.data() + 10 + rdl - 20;
       return (std::uint32_t{s[0]} << 24) | (std::uint32_t{s[1]} << 16) | (std::uint32_t{s[2]} << 8) | s[3];
@@ -362,15 +372,17 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
     if (&n == &apex) continue;
     if (!n.rrsetCount) continue;
     if (snap->findRRset(n, RRType::SOA) != nullptr) {
-      return Error(fmt::format("SOA record at {}, not at the apex", wire::Name::fromWire(snap->nodeName(n))->toText()));
+      return Error(fmt::format("SOA record at {}, not at the apex",
+                               wire::Name::fromWire(snap->nodeName(n))->toText()));
     }
   }
 
   // Top-down pass: parents before children, so inherited fields are final.
   std::vector<std::uint32_t> order(nodes.size());
   for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return nodes[a].labelCount < nodes[b].labelCount; });
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return nodes[a].labelCount < nodes[b].labelCount;
+  });
   for (std::uint32_t idx : order) {
     Node& n = nodes[idx];
     std::uint32_t parent = kNoNode;

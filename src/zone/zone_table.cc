@@ -17,7 +17,8 @@ const ZoneSnapshot* ZoneSet::findZone(std::span<const std::uint8_t> lowerWire) c
   if (byApex_.empty()) return nullptr;
   // Longest suffix first: the most specific zone wins when zones nest.
   std::size_t labels = 0;
-  for (std::size_t pos = 0; pos < lowerWire.size() && lowerWire[pos] != 0; pos += 1U + lowerWire[pos]) ++labels;
+  for (std::size_t pos = 0; pos < lowerWire.size() && lowerWire[pos] != 0; pos += 1U + lowerWire[pos])
+    ++labels;
   std::size_t pos = 0;
   while (labels >= minApexLabels_) {
     std::string_view key(reinterpret_cast<const char*>(lowerWire.data() + pos), lowerWire.size() - pos);

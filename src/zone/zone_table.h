@@ -47,7 +47,9 @@ class ZoneTable {
  public:
   ZoneTable();
 
-  [[nodiscard]] std::shared_ptr<const ZoneSet> current() const { return current_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::shared_ptr<const ZoneSet> current() const {
+    return current_.load(std::memory_order_acquire);
+  }
   [[nodiscard]] std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Replaces the whole set.

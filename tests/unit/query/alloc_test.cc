@@ -21,8 +21,12 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace zk::query::testing {
 namespace {
@@ -34,12 +38,13 @@ TEST(QueryProcessor, NoHeapAllocationPerQuery) {
   ASSERT_TRUE(z.ok());
   table.upsert(*z);
   QueryProcessor qp(table);
-  const char* lines[] = {"www.example.com. A",           "WWW.example.com. AAAA edns",   "nothere.example.com. A",
-                         "b.c.example.com. A",           "chain1.example.com. AAAA",     "loop1.example.com. A",
-                         "foo.wild.example.com. TXT",    "host.dn.example.com. A",       "www.deleg.example.com. A",
-                         "elb.example.com. A",           "elbfail.example.com. A",       "big.example.com. TXT",
-                         "example.com. MX edns",         "_sip._tcp.example.com. SRV",   "www.example.org. A",
-                         "www.example.com. A ednsver=1", "www.example.com. A opt2",      "example.com. ANY"};
+  const char* lines[] = {
+      "www.example.com. A",           "WWW.example.com. AAAA edns", "nothere.example.com. A",
+      "b.c.example.com. A",           "chain1.example.com. AAAA",   "loop1.example.com. A",
+      "foo.wild.example.com. TXT",    "host.dn.example.com. A",     "www.deleg.example.com. A",
+      "elb.example.com. A",           "elbfail.example.com. A",     "big.example.com. TXT",
+      "example.com. MX edns",         "_sip._tcp.example.com. SRV", "www.example.org. A",
+      "www.example.com. A ednsver=1", "www.example.com. A opt2",    "example.com. ANY"};
   std::vector<std::vector<std::uint8_t>> queries;
   for (const char* l : lines) {
     QuerySpec spec;

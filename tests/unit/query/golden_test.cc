@@ -40,7 +40,8 @@ class TableResolver : public AliasResolver {
   }
 
  private:
-  std::map<std::pair<std::string, wire::RRType>, std::pair<std::uint32_t, std::vector<std::uint8_t>>> entries_;
+  std::map<std::pair<std::string, wire::RRType>, std::pair<std::uint32_t, std::vector<std::uint8_t>>>
+      entries_;
 };
 
 struct Case {
@@ -160,7 +161,8 @@ class GoldenCase : public ::testing::Test {
       : fixture_(std::move(f)), case_(std::move(c)), file_(std::move(file)) {}
   void TestBody() override {
     ASSERT_TRUE(fixture_->error.empty()) << fixture_->error;
-    SCOPED_TRACE(file_ + ":" + std::to_string(case_.line) + " " + case_.title + " [query " + case_.query + "]");
+    SCOPED_TRACE(file_ + ":" + std::to_string(case_.line) + " " + case_.title + " [query " + case_.query +
+                 "]");
     EXPECT_EQ(case_.expected, runCase(*fixture_, case_));
   }
 
@@ -193,10 +195,9 @@ int registerAll() {
     std::string suite = "Golden_" + testName(p.stem().string());
     for (const Case& c : g.cases) {
       std::string file = p.filename().string();
-      ::testing::RegisterTest(suite.c_str(), testName(c.title).c_str(), nullptr, nullptr, p.string().c_str(),
-                              c.line, [fixture, c, file]() -> ::testing::Test* {
-                                return new GoldenCase(fixture, c, file);
-                              });
+      ::testing::RegisterTest(
+          suite.c_str(), testName(c.title).c_str(), nullptr, nullptr, p.string().c_str(), c.line,
+          [fixture, c, file]() -> ::testing::Test* { return new GoldenCase(fixture, c, file); });
     }
   }
   return 0;

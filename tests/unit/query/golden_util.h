@@ -35,7 +35,7 @@ struct QuerySpec {
   std::uint16_t payload = 1232;
   std::uint8_t ednsVersion = 0;
   bool dnssecOk = false;
-  int optCount = 1;  // OPT records to add when edns (2 to test FORMERR)
+  int optCount = 1;                       // OPT records to add when edns (2 to test FORMERR)
   std::vector<std::uint8_t> ednsOptions;  // raw option bytes (code, length, data)
   bool tcp = false;
   std::vector<std::uint8_t> raw;  // when set, sent as is
@@ -73,8 +73,8 @@ inline bool parseHex(std::string_view s, std::vector<std::uint8_t>& out) {
 }
 
 inline std::string rcodeText(unsigned rc) {
-  static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
-                                "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
+  static const char* names[] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                                "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
   if (rc < 11) return names[rc];
   if (rc == 16) return "BADVERS";
   return "RCODE" + std::to_string(rc);
@@ -185,8 +185,9 @@ inline std::string formatResponse(std::span<const std::uint8_t> m) {
   for (std::uint16_t i = 0; i < counts[0]; ++i) {
     auto n = wire::readName(m, off);
     if (!n || off + 4 > m.size()) return "unparseable: question";
-    question += "question: " + n->toText() + " " + wire::classToText(static_cast<wire::RRClass>(get16(m, off + 2))) +
-                " " + wire::typeToText(static_cast<wire::RRType>(get16(m, off))) + "\n";
+    question += "question: " + n->toText() + " " +
+                wire::classToText(static_cast<wire::RRClass>(get16(m, off + 2))) + " " +
+                wire::typeToText(static_cast<wire::RRType>(get16(m, off))) + "\n";
     off += 4;
   }
   std::string sections[3];

@@ -17,7 +17,9 @@ using wire::Name;
 using wire::RRClass;
 using wire::RRType;
 
-Name n(std::string_view s) { return *Name::fromText(s); }
+Name n(std::string_view s) {
+  return *Name::fromText(s);
+}
 
 std::shared_ptr<const ZoneSnapshot> load(std::string_view text, std::string_view origin = "example.com.") {
   auto z = loadZoneText(text, "test", n(origin));
@@ -33,7 +35,9 @@ std::string loadError(std::string_view text) {
 constexpr std::string_view kSoa =
     "$TTL 300\n@ SOA ns1 host 42 3600 600 86400 120\n@ NS ns1\nns1 A 192.0.2.1\n";
 
-std::uint32_t find(const ZoneSnapshot& z, std::string_view name) { return z.find(n(name).lowercased().bytes()); }
+std::uint32_t find(const ZoneSnapshot& z, std::string_view name) {
+  return z.find(n(name).lowercased().bytes());
+}
 
 TEST(ZoneBuilder, EmptyNonTerminalsAreNodes) {
   auto z = load(std::string(kSoa) + "a.b.c A 192.0.2.2\n");
@@ -92,14 +96,14 @@ TEST(ZoneBuilder, NegativeTtlIsMinOfSoaTtlAndMinimum) {
 }
 
 TEST(ZoneBuilder, RejectsBadZones) {
-  EXPECT_NE(loadError("$TTL 1\nwww A 192.0.2.1\n"), "");                               // no SOA
-  EXPECT_NE(loadError(std::string(kSoa) + "x CNAME y\nx A 192.0.2.1\n"), "");        // CNAME and other data
-  EXPECT_NE(loadError(std::string(kSoa) + "x CNAME y\nx CNAME z\n"), "");            // two CNAMEs
-  EXPECT_NE(loadError(std::string(kSoa) + "x ALIAS y\nx A 192.0.2.1\n"), "");        // ALIAS and A
-  EXPECT_NE(loadError(std::string(kSoa) + "www.example.org. A 192.0.2.1\n"), "");    // outside the zone
-  EXPECT_NE(loadError(std::string(kSoa) + "sub SOA a b 1 2 3 4 5\n"), "");           // SOA below apex
+  EXPECT_NE(loadError("$TTL 1\nwww A 192.0.2.1\n"), "");                           // no SOA
+  EXPECT_NE(loadError(std::string(kSoa) + "x CNAME y\nx A 192.0.2.1\n"), "");      // CNAME and other data
+  EXPECT_NE(loadError(std::string(kSoa) + "x CNAME y\nx CNAME z\n"), "");          // two CNAMEs
+  EXPECT_NE(loadError(std::string(kSoa) + "x ALIAS y\nx A 192.0.2.1\n"), "");      // ALIAS and A
+  EXPECT_NE(loadError(std::string(kSoa) + "www.example.org. A 192.0.2.1\n"), "");  // outside the zone
+  EXPECT_NE(loadError(std::string(kSoa) + "sub SOA a b 1 2 3 4 5\n"), "");         // SOA below apex
   EXPECT_NE(loadError(std::string(kSoa) + "x CH A 192.0.2.1\n"), "");
-  EXPECT_NE(loadError(std::string(kSoa) + "@ SOA a b 1 2 3 4 5\n"), "");             // two SOAs
+  EXPECT_NE(loadError(std::string(kSoa) + "@ SOA a b 1 2 3 4 5\n"), "");  // two SOAs
 }
 
 TEST(ZoneBuilder, RejectsMalformedRdataDirectly) {
@@ -137,8 +141,8 @@ TEST(ZoneTable, MostSpecificZoneWins) {
 TEST(ZoneTable, ReadersSeeWholeSnapshots) {
   ZoneTable t;
   auto version = [&](int v) {
-    return load(std::string(kSoa) + "www A 10.0." + std::to_string(v) + ".1\nwww A 10.0." + std::to_string(v) +
-                ".2\n");
+    return load(std::string(kSoa) + "www A 10.0." + std::to_string(v) + ".1\nwww A 10.0." +
+                std::to_string(v) + ".2\n");
   };
   std::vector<std::shared_ptr<const ZoneSnapshot>> versions;
   for (int v = 0; v < 8; ++v) versions.push_back(version(v));
