@@ -4,6 +4,7 @@
 
 #include "cli/serve_cmd.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -80,6 +81,7 @@ bool loadZone(ZoneSource& z, zone::ZoneTable& table) {
           z.path, (*snap)->serial(), (*snap)->recordCount(), (*snap)->nodeCount(),
           static_cast<double>((*snap)->memoryBytes()) / (1024.0 * 1024.0), ms);
   table.upsert(*snap);
+  ::malloc_trim(0);  // give the builder's temporary memory back to the system
   return true;
 }
 

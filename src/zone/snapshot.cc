@@ -150,23 +150,48 @@ Status ZoneBuilder::add(const wire::Name& owner, RRType type, wire::RRClass cls,
   if (cls != wire::RRClass::IN) {
     return Error(fmt::format("{}: class {} not served (only IN)", owner.toText(), wire::classToText(cls)));
   }
-  if (!owner.isSubdomainOf(origin_)) {
-    return Error(fmt::format("{} is outside the zone {}", owner.toText(), origin_.toText()));
+  // Lower-case the owner straight into the pool, then check it ends with the origin.
+  auto ob = owner.bytes();
+  const std::size_t start = names_.size();
+  names_.resize(start + ob.size());
+  for (std::size_t k = 0; k < ob.size(); ++k) names_[start + k] = wire::asciiLower(ob[k]);
+  auto rollbackName = [&] { names_.resize(start); };
+  {
+    auto ol = originLower_.bytes();
+    bool inside = ob.size() >= ol.size() &&
+                  std::memcmp(names_.data() + start + ob.size() - ol.size(), ol.data(), ol.size()) == 0;
+    if (inside && ob.size() > ol.size()) {
+      // The match must start at a label boundary.
+      std::size_t pos = 0;
+      while (pos < ob.size() - ol.size()) pos += 1U + ob[pos];
+      inside = pos == ob.size() - ol.size();
+    }
+    if (!inside) {
+      rollbackName();
+      return Error(fmt::format("{} is outside the zone {}", owner.toText(), origin_.toText()));
+    }
   }
   if (wire::isMetaType(type) || type == RRType::OPT) {
+    rollbackName();
     return Error(fmt::format("{}: type {} cannot be zone data", owner.toText(), wire::typeToText(type)));
   }
-  if (rdata.size() > 0xFFFF) return Error(fmt::format("{}: RDATA longer than 65535 octets", owner.toText()));
+  if (rdata.size() > 0xFFFF) {
+    rollbackName();
+    return Error(fmt::format("{}: RDATA longer than 65535 octets", owner.toText()));
+  }
   if (auto st = checkRdataShape(type, rdata); !st) {
+    rollbackName();
     return Error(fmt::format("{}: {}", owner.toText(), st.error().message));
   }
-  if (names_.size() + rdata_.size() > 0xF0000000U) return Error("zone too large");
-  wire::Name lower = owner.lowercased();
+  if (names_.size() + rdata_.size() > 0xF0000000U) {
+    rollbackName();
+    return Error("zone too large");
+  }
   Pending p{};
-  p.nameOffset = static_cast<std::uint32_t>(names_.size());
-  p.nameLength = static_cast<std::uint8_t>(lower.wireLength());
-  auto lb = lower.bytes();
-  names_.insert(names_.end(), lb.begin(), lb.end());
+  p.nameOffset = static_cast<std::uint32_t>(start);
+  p.nameLength = static_cast<std::uint8_t>(ob.size());
+  std::memcpy(&p.prefix, names_.data() + start, std::min<std::size_t>(8, ob.size()));
+  p.prefix = __builtin_bswap64(p.prefix);  // big-endian: integer order = byte order
   p.type = typeCode(type);
   p.ttl = ttl & 0x7FFFFFFFU;  // RFC 2181 section 8: values with the top bit set mean 0
   if (ttl & 0x80000000U) p.ttl = 0;
@@ -195,6 +220,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
     return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
   };
   std::sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
     int c = cmpBytes(nameOf(a), nameOf(b));
     if (c != 0) return c < 0;
     if (a.type != b.type) return a.type < b.type;
@@ -302,7 +328,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   // Hash table over all nodes, including the empty non-terminals added below.
   auto rebuildSlots = [&](std::size_t capacityFor) {
     std::size_t cap = 16;
-    while (cap < capacityFor * 2) cap <<= 1;
+    while (cap * 3 < capacityFor * 5) cap <<= 1;  // load factor at most 0.6
     snap->slots_.assign(cap, 0);
     snap->slotMask_ = cap - 1;
   };
@@ -315,8 +341,22 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   };
   // Count empty non-terminals first so the table is sized once.
   std::size_t realNodes = nodes.size();
-  rebuildSlots(realNodes + realNodes / 4 + 16);
-  for (std::uint32_t k = 0; k < realNodes; ++k) insertSlot(k);
+  rebuildSlots(realNodes + realNodes / 8 + 16);
+  {
+    // Bulk insert with the slot of a later node prefetched: the table is far
+    // larger than the cache, so each insert would otherwise wait on memory.
+    std::vector<std::uint32_t> hashes(realNodes);
+    for (std::size_t k = 0; k < realNodes; ++k) {
+      hashes[k] = hashName({pool.data() + nodes[k].nameOffset, nodes[k].nameLength});
+    }
+    constexpr std::size_t kAhead = 16;
+    for (std::size_t k = 0; k < realNodes; ++k) {
+      if (k + kAhead < realNodes) __builtin_prefetch(&snap->slots_[hashes[k + kAhead] & snap->slotMask_], 1);
+      std::uint64_t slot = hashes[k] & snap->slotMask_;
+      while (snap->slots_[slot] != 0) slot = (slot + 1) & snap->slotMask_;
+      snap->slots_[slot] = (std::uint64_t{hashes[k]} << 32) | (k + 1U);
+    }
+  }
   const std::size_t originLen = originLower_.wireLength();
   std::uint8_t buf[wire::kMaxNameLength];
   for (std::uint32_t k = 0; k < realNodes; ++k) {
@@ -328,7 +368,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
       off += 1U + buf[off];
       std::span<const std::uint8_t> anc(buf + off, len - off);
       if (snap->find(anc) != kNoNode) break;
-      if ((nodes.size() + 1) * 2 > snap->slots_.size()) {
+      if ((nodes.size() + 1) * 10 > snap->slots_.size() * 7) {
         rebuildSlots(nodes.size() * 2);
         for (std::uint32_t m = 0; m < nodes.size(); ++m) insertSlot(m);
       }
@@ -378,11 +418,14 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   }
 
   // Top-down pass: parents before children, so inherited fields are final.
+  // Counting sort by label count (at most 128 labels).
   std::vector<std::uint32_t> order(nodes.size());
-  for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return nodes[a].labelCount < nodes[b].labelCount;
-  });
+  {
+    std::uint32_t bucket[wire::kMaxLabels + 2] = {};
+    for (const Node& nd : nodes) ++bucket[nd.labelCount + 1];
+    for (std::size_t b = 1; b < wire::kMaxLabels + 2; ++b) bucket[b] += bucket[b - 1];
+    for (std::uint32_t k = 0; k < nodes.size(); ++k) order[bucket[nodes[k].labelCount]++] = k;
+  }
   for (std::uint32_t idx : order) {
     Node& n = nodes[idx];
     std::uint32_t parent = kNoNode;

@@ -144,6 +144,7 @@ class ZoneBuilder {
 
  private:
   struct Pending {
+    std::uint64_t prefix;  // first 8 octets of the lower-cased name, for fast sorting
     std::uint32_t nameOffset;
     std::uint8_t nameLength;
     std::uint16_t type;
