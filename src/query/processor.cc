@@ -247,7 +247,7 @@ class Answerer {
       const RRsetRef* set =
           qtype_ == code(RRType::ALIAS) ? nullptr : z->findRRset(node, static_cast<RRType>(qtype_));
       if (set != nullptr) {
-        if (emitSet(Section::Answer, cur_, *z, *set)) additional(*set);
+        if (emitSet(Section::Answer, cur_, *z, *set)) additional(*z, *set);
         return;
       }
       if ((node.flags & zone::kFlagAlias) && (qtype_ == code(RRType::A) || qtype_ == code(RRType::AAAA))) {
@@ -313,7 +313,7 @@ class Answerer {
     for (const RRsetRef& r : z.rrsets(node)) {
       if (r.type == code(RRType::RRSIG) || r.type == code(RRType::NSEC) || r.type == code(RRType::ALIAS))
         continue;
-      emitSet(Section::Answer, cur_, z, r);
+      if (emitSet(Section::Answer, cur_, z, r)) additional(z, r);
       return;
     }
     if (node.flags & zone::kFlagAlias) {
@@ -378,8 +378,8 @@ class Answerer {
   }
 
   // Additional-section processing (RFC 1034 section 3.6.2, RFC 2782): addresses
-  // of MX, SRV and NS targets we serve.
-  void additional(const RRsetRef& set) {
+  // of MX, SRV and NS targets in the same zone (what Knot DNS and NSD do too).
+  void additional(const ZoneSnapshot& z, const RRsetRef& set) {
     std::size_t nameOff;
     if (set.type == code(RRType::MX)) {
       nameOff = 2;
@@ -390,9 +390,7 @@ class Answerer {
     } else {
       return;
     }
-    const ZoneSnapshot* z0 = zones_.findZone({curLower_, curLen_});
-    if (z0 == nullptr) return;
-    auto data = z0->rrsetData(set);
+    auto data = z.rrsetData(set);
     std::size_t pos = 0;
     const Node* done[16];
     std::size_t nDone = 0;
@@ -403,17 +401,15 @@ class Answerer {
       std::uint8_t lower[wire::kMaxNameLength];
       std::size_t tl = nameLength(target);
       lowerCopy(lower, target, tl);
-      const ZoneSnapshot* z = zones_.findZone({lower, tl});
-      if (z == nullptr) continue;
-      std::uint32_t gi = z->find({lower, tl});
+      std::uint32_t gi = z.find({lower, tl});
       if (gi == kNoNode) continue;
-      const Node& g = z->node(gi);
+      const Node& g = z.node(gi);
       if (set.type != code(RRType::NS) && isOccluded(g, gi)) continue;
       if (std::find(done, done + nDone, &g) != done + nDone) continue;
       if (nDone < 16) done[nDone++] = &g;
       for (RRType t : {RRType::A, RRType::AAAA}) {
-        const RRsetRef* a = z->findRRset(g, t);
-        if (a != nullptr) emitSet(Section::Additional, target, *z, *a);
+        const RRsetRef* a = z.findRRset(g, t);
+        if (a != nullptr) emitSet(Section::Additional, target, z, *a);
       }
     }
   }
@@ -563,6 +559,15 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
     } else {
       const zone::ZoneSet& zones = zones_.get();
       const zone::ZoneSnapshot* z = zones.findZone({lower, q.qnameLen});
+      if (z != nullptr && q.qtype == code(RRType::DS) && q.qnameLen == z->origin().wireLength() &&
+          lower[0] != 0) {
+        // RFC 4035 section 3.1.4.1: DS at a zone apex belongs to the parent
+        // zone; answer from it when we serve it too.
+        if (const zone::ZoneSnapshot* parent =
+                zones.findZone({lower + 1 + lower[0], q.qnameLen - 1U - lower[0]})) {
+          z = parent;
+        }
+      }
       if (z == nullptr) {
         rcode = Rcode::Refused;  // not authoritative, and never a resolver
       } else {
