@@ -264,6 +264,7 @@ struct Connection {
   std::size_t outOffset = 0;
   std::chrono::steady_clock::time_point lastActive;
   bool wantWrite = false;
+  bool readClosed = false;  // peer shut down its side: finish sending, then close
 };
 
 }  // namespace
@@ -288,7 +289,8 @@ void Server::tcpLoop(int listenFd) {
     bool want = c.outOffset < c.out.size();
     epoll_event e{};
     // Backpressure: stop reading while much output is queued.
-    e.events = (c.out.size() - c.outOffset < kTcpMaxPendingOut ? EPOLLIN : 0U) | (want ? EPOLLOUT : 0U);
+    e.events = (!c.readClosed && c.out.size() - c.outOffset < kTcpMaxPendingOut ? EPOLLIN : 0U) |
+               (want ? EPOLLOUT : 0U);
     e.data.fd = c.fd;
     ::epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &e);
     c.wantWrite = want;
@@ -364,7 +366,7 @@ void Server::tcpLoop(int listenFd) {
       Connection& c = it->second;
       c.lastActive = now;
       bool alive = true;
-      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+      if (!c.readClosed && (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
         std::uint8_t buf[16384];
         for (;;) {
           ssize_t r = ::recv(fd, buf, sizeof buf, 0);
@@ -382,13 +384,9 @@ void Server::tcpLoop(int listenFd) {
         }
         processInput(c);
       }
+      if (!alive) c.readClosed = true;
       bool ok = flush(c);
-      if (!ok || (!alive && c.out.empty())) {
-        closeConn(fd);
-        continue;
-      }
-      if (!alive) {
-        // Half-closed by the peer with output pending: try once more, then drop.
+      if (!ok || (c.readClosed && c.out.empty())) {
         closeConn(fd);
         continue;
       }
