@@ -91,7 +91,8 @@ TEST(ZoneBuilder, NegativeTtlIsMinOfSoaTtlAndMinimum) {
   auto z = load(std::string(kSoa));
   ASSERT_TRUE(z);
   auto tail = z->negativeSoaTail();
-  std::uint32_t ttl = (std::uint32_t{tail[4]} << 24) | (tail[5] << 16) | (tail[6] << 8) | tail[7];
+  std::uint32_t ttl = (std::uint32_t{tail[4]} << 24) | (std::uint32_t{tail[5]} << 16) |
+                      (std::uint32_t{tail[6]} << 8) | tail[7];
   EXPECT_EQ(ttl, 120U);
 }
 
