@@ -202,6 +202,7 @@ class Answerer {
 
   void run(const ZoneSnapshot* zone, const std::uint8_t* qname, std::size_t qlen) {
     std::memcpy(cur_, qname, qlen);
+    w_.setOwnerHint(cur_, 12);  // the question name
     lowerCopy(curLower_, qname, qlen);
     curLen_ = qlen;
     for (std::uint8_t hop = 0;; ++hop) {
@@ -241,7 +242,9 @@ class Answerer {
         if (visited(&node)) return;  // CNAME loop: each CNAME is given once
         if (!emitSet(Section::Answer, cur_, *z, *c) || hop + 1 >= maxChain_) return;
         auto rd = firstRdata(*z, *c);
+        std::size_t targetOffset = w_.lastRdataOffset();
         setCurrent(rd.data());
+        w_.setOwnerHint(cur_, targetOffset);
         continue;
       }
       const RRsetRef* set =
@@ -345,7 +348,9 @@ class Answerer {
       tc = true;
       return false;
     }
+    std::size_t targetOffset = w_.lastRdataOffset();
     setCurrent(next);
+    w_.setOwnerHint(cur_, targetOffset);
     return true;
   }
 

@@ -28,6 +28,13 @@ bool AnswerWriter::matchAt(const std::uint8_t* name, std::size_t off) const {
 }
 
 bool AnswerWriter::writeName(const std::uint8_t* name, bool compress) {
+  if (name == hintName_ && compress) {
+    if (pos_ + 2 > limit_) return false;
+    buf_[pos_] = static_cast<std::uint8_t>(0xC0 | (hintOffset_ >> 8));
+    buf_[pos_ + 1] = static_cast<std::uint8_t>(hintOffset_);
+    pos_ += 2;
+    return true;
+  }
   std::size_t s = 0;
   std::size_t target = 0;
   bool found = false;
@@ -97,6 +104,7 @@ bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner,
       if (!put(tail.data(), 8)) return false;
       std::size_t lenPos = pos_;
       if (!put16(0)) return false;
+      lastRdata_ = pos_;
       if (!writeRdata(type, tail.subspan(10))) return false;
       std::size_t rdlen = pos_ - lenPos - 2;
       buf_[lenPos] = static_cast<std::uint8_t>(rdlen >> 8);
@@ -104,6 +112,7 @@ bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner,
       break;
     }
     default:
+      lastRdata_ = pos_ + 10;
       if (!put(tail.data(), tail.size())) return false;
   }
   bump(section);
@@ -133,6 +142,7 @@ bool AnswerWriter::writeRecordParts(Section section, const std::uint8_t* owner, 
   if (!put16(t) || !put16(static_cast<std::uint16_t>(wire::RRClass::IN)) || !put32(ttl)) return false;
   std::size_t lenPos = pos_;
   if (!put16(0)) return false;
+  lastRdata_ = pos_;
   if (!writeRdata(t, rdata)) return false;
   std::size_t rdlen = pos_ - lenPos - 2;
   buf_[lenPos] = static_cast<std::uint8_t>(rdlen >> 8);

@@ -72,6 +72,16 @@ class AnswerWriter {
     }
   }
 
+  // Declares that the name stored at `name` (compared by address) is already
+  // in the packet at `offset`, so writing it is a 2-octet pointer without any
+  // search: the query name at 12, then each CNAME target as it is written.
+  void setOwnerHint(const std::uint8_t* name, std::size_t offset) {
+    hintName_ = offset < 0x4000 ? name : nullptr;
+    hintOffset_ = static_cast<std::uint16_t>(offset);
+  }
+  // Where the RDATA of the last record written starts.
+  [[nodiscard]] std::size_t lastRdataOffset() const { return lastRdata_; }
+
   // Writes an uncompressed wire name (any case), compressed against names
   // already in the buffer. False if it does not fit.
   bool writeName(const std::uint8_t* name, bool compress = true);
@@ -106,6 +116,9 @@ class AnswerWriter {
   std::size_t pointers_ = 0;
   std::uint16_t counts_[3] = {0, 0, 0};
   std::uint16_t offsets_[kMaxPointers];
+  const std::uint8_t* hintName_ = nullptr;
+  std::uint16_t hintOffset_ = 0;
+  std::size_t lastRdata_ = 0;
 };
 
 }  // namespace zk::query

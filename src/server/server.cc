@@ -210,15 +210,16 @@ void Server::udpLoop(int fd) {
   std::vector<mmsghdr> outMsgs(batch);
   for (unsigned i = 0; i < batch; ++i) {
     inIov[i] = {inBuf.data() + i * kUdpInSize, kUdpInSize};
+    inMsgs[i].msg_hdr = {};
+    inMsgs[i].msg_hdr.msg_name = &peers[i];
+    inMsgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    inMsgs[i].msg_hdr.msg_iov = &inIov[i];
+    inMsgs[i].msg_hdr.msg_iovlen = 1;
+    outMsgs[i].msg_hdr = {};
+    outMsgs[i].msg_hdr.msg_iov = &outIov[i];
+    outMsgs[i].msg_hdr.msg_iovlen = 1;
   }
   while (!stopping_.load(std::memory_order_relaxed)) {
-    for (unsigned i = 0; i < batch; ++i) {
-      inMsgs[i].msg_hdr = {};
-      inMsgs[i].msg_hdr.msg_name = &peers[i];
-      inMsgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      inMsgs[i].msg_hdr.msg_iov = &inIov[i];
-      inMsgs[i].msg_hdr.msg_iovlen = 1;
-    }
     int n = ::recvmmsg(fd, inMsgs.data(), batch, MSG_WAITFORONE, nullptr);
     if (n <= 0) continue;  // timeout (EAGAIN) or EINTR: look at the stop flag
     unsigned out = 0;
@@ -233,13 +234,13 @@ void Server::udpLoop(int fd) {
       }
       if (o[2] & 0x02) udp_.truncated.fetch_add(1, std::memory_order_relaxed);
       outIov[out] = {o.data(), len};
-      outMsgs[out].msg_hdr = {};
       outMsgs[out].msg_hdr.msg_name = &peers[k];
       outMsgs[out].msg_hdr.msg_namelen = inMsgs[k].msg_hdr.msg_namelen;
-      outMsgs[out].msg_hdr.msg_iov = &outIov[out];
-      outMsgs[out].msg_hdr.msg_iovlen = 1;
       ++out;
     }
+    // Only the headers the kernel filled need resetting for the next batch.
+    for (int i = 0; i < n; ++i)
+      inMsgs[static_cast<unsigned>(i)].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     udp_.queries.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
     unsigned sent = 0;
     while (sent < out) {

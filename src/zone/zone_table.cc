@@ -5,29 +5,54 @@
 namespace zk::zone {
 
 ZoneSet::ZoneSet(std::vector<std::shared_ptr<const ZoneSnapshot>> zones) : zones_(std::move(zones)) {
+  std::size_t cap = 4;
+  while (cap < zones_.size() * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
   minApexLabels_ = 0xFF;
   for (const auto& z : zones_) {
     wire::Name lower = z->origin().lowercased();
-    byApex_[std::string(lower.wire())] = z.get();
-    minApexLabels_ = std::min<std::uint8_t>(minApexLabels_, static_cast<std::uint8_t>(lower.labelCount()));
+    apexes_.emplace_back(lower.wire());
+    auto labels = static_cast<std::uint8_t>(lower.labelCount());
+    minApexLabels_ = std::min(minApexLabels_, labels);
+    maxApexLabels_ = std::max(maxApexLabels_, labels);
+    std::uint32_t h = hashName(lower.bytes());
+    std::size_t i = h & mask_;
+    while (slots_[i].zone != nullptr) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, z.get()};
+  }
+}
+
+const ZoneSnapshot* ZoneSet::probe(std::span<const std::uint8_t> lowerWire) const {
+  std::uint32_t h = hashName(lowerWire);
+  for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const Slot& s = slots_[i];
+    if (s.zone == nullptr) return nullptr;
+    if (s.hash == h) {
+      auto apex = s.zone->nodeName(s.zone->node(s.zone->apexNode()));
+      if (apex.size() == lowerWire.size() && std::equal(apex.begin(), apex.end(), lowerWire.begin()))
+        return s.zone;
+    }
   }
 }
 
 const ZoneSnapshot* ZoneSet::findZone(std::span<const std::uint8_t> lowerWire) const {
-  if (byApex_.empty()) return nullptr;
-  // Longest suffix first: the most specific zone wins when zones nest.
+  if (zones_.empty()) return nullptr;
+  // Label offsets, so suffixes can be probed deepest first, only at the depths
+  // where some apex lives: with one zone that is a single probe.
+  std::uint8_t offsets[wire::kMaxLabels + 1];
   std::size_t labels = 0;
-  for (std::size_t pos = 0; pos < lowerWire.size() && lowerWire[pos] != 0; pos += 1U + lowerWire[pos])
-    ++labels;
-  std::size_t pos = 0;
-  while (labels >= minApexLabels_) {
-    std::string_view key(reinterpret_cast<const char*>(lowerWire.data() + pos), lowerWire.size() - pos);
-    if (auto it = byApex_.find(key); it != byApex_.end()) return it->second;
-    if (labels == 0) break;
-    pos += 1U + lowerWire[pos];
-    --labels;
+  for (std::size_t pos = 0; pos < lowerWire.size() && lowerWire[pos] != 0; pos += 1U + lowerWire[pos]) {
+    offsets[labels++] = static_cast<std::uint8_t>(pos);
   }
-  return nullptr;
+  offsets[labels] = static_cast<std::uint8_t>(lowerWire.size() - 1);
+  if (labels < minApexLabels_) return nullptr;
+  std::size_t depth = std::min<std::size_t>(labels, maxApexLabels_);
+  for (;; --depth) {
+    std::size_t off = offsets[labels - depth];
+    if (const ZoneSnapshot* z = probe(lowerWire.subspan(off))) return z;
+    if (depth == minApexLabels_) return nullptr;
+  }
 }
 
 std::shared_ptr<const ZoneSnapshot> ZoneSet::zone(const wire::Name& origin) const {

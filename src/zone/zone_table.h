@@ -15,7 +15,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "zone/snapshot.h"
@@ -34,13 +33,18 @@ class ZoneSet {
   [[nodiscard]] std::shared_ptr<const ZoneSnapshot> zone(const wire::Name& origin) const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct Slot {
+    std::uint32_t hash = 0;
+    const ZoneSnapshot* zone = nullptr;
   };
+  [[nodiscard]] const ZoneSnapshot* probe(std::span<const std::uint8_t> lowerWire) const;
+
   std::vector<std::shared_ptr<const ZoneSnapshot>> zones_;
-  std::unordered_map<std::string, const ZoneSnapshot*, Hash, std::equal_to<>> byApex_;
+  std::vector<std::string> apexes_;  // lower-cased wire form, parallel to zones_
+  std::vector<Slot> slots_;          // open addressing on hashName(apex)
+  std::size_t mask_ = 0;
   std::uint8_t minApexLabels_ = 0;
+  std::uint8_t maxApexLabels_ = 0;
 };
 
 class ZoneTable {

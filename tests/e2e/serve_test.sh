@@ -31,7 +31,7 @@ for _ in $(seq 1 50); do
 done
 [[ -n $PORT ]] || { cat "$TMP/log"; echo "FAIL: server did not start"; exit 1; }
 
-q() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 "$@"; }
+q() { dig @127.0.0.1 -p "$PORT" +time=3 +tries=2 "$@"; }
 # expect DESCRIPTION PATTERN dig-args...: the dig output must match the extended regex.
 expect() {
   local what=$1 pattern=$2
