@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "query/upstream_alias.h"
 #include "server/server.h"
 #include "zone/loader.h"
 #include "zone/zone_table.h"
@@ -32,6 +33,7 @@ struct ServeArgs {
   unsigned tcpIdleMs = 10000;
   unsigned tcpMaxConnections = 1024;
   unsigned udpPayload = 1232;
+  std::string aliasResolver;
 };
 
 struct ZoneSource {
@@ -122,7 +124,30 @@ void runServe(const ServeArgs& args) {
   for (ZoneSource& z : sources) {
     if (!loadZone(z, table)) fail(kExitFailed, "not starting: a zone failed to load");
   }
-  server::Server srv(table, opts);
+  std::unique_ptr<query::UpstreamAliasResolver> resolver;
+  auto watchTargets = [&] {
+    if (!resolver) return;
+    auto targets = query::externalAliasTargets(*table.current());
+    for (const auto& t : targets) {
+      resolver->watch({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()});
+    }
+    resolver->prime(std::chrono::milliseconds(3000));
+
+  };
+  if (!args.aliasResolver.empty()) {
+    auto a = server::ListenAddress::parse(args.aliasResolver);
+    if (!a) a = server::ListenAddress::parse(args.aliasResolver + ":53");
+    if (!a)
+      fail(kExitUsage, fmt::format("bad --alias-resolver '{}': expected ADDR[:PORT]", args.aliasResolver));
+    query::UpstreamOptions uo;
+    uo.upstream = a->addr;
+    uo.upstreamLength = a->length;
+    resolver = std::make_unique<query::UpstreamAliasResolver>(uo);
+    watchTargets();
+    resolver->start();
+    logLine("ALIAS targets outside our zones are resolved through {}", a->toText());
+  }
+  server::Server srv(table, opts, resolver.get());
   if (auto st = srv.start(); !st) fail(kExitFailed, st.error().message);
   for (const auto& a : srv.boundAddresses())
     logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
@@ -136,12 +161,14 @@ void runServe(const ServeArgs& args) {
         if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
       }
       logLine("SIGHUP: {} zone(s) reloaded", reloaded);
+      if (reloaded != 0) watchTargets();
       continue;
     }
     logLine("signal {}: stopping", sig);
     break;
   }
   srv.stop();
+  if (resolver) resolver->stop();
   const auto& u = srv.udpCounters();
   const auto& t = srv.tcpCounters();
   logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses",
@@ -173,6 +200,10 @@ void addServeCommand(CLI::App& app) {
   serve->add_option("--udp-payload", args->udpPayload, "EDNS UDP payload size advertised and used (512-4096)")
       ->check(CLI::Range(512U, 4096U))
       ->capture_default_str();
+  serve->add_option(
+      "--alias-resolver", args->aliasResolver,
+      "ADDR[:PORT] of a recursive resolver for ALIAS targets outside the served zones (without it "
+      "such ALIASes answer SERVFAIL)");
   serve->callback([args] { runServe(*args); });
 }
 

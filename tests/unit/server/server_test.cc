@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "../query/golden_util.h"
+#include "query/upstream_alias.h"
 #include "server/server.h"
 #include "zone/loader.h"
 
@@ -219,6 +220,63 @@ TEST_F(ServerTest, GarbageDoesNotStopAnswers) {
   }
   EXPECT_TRUE(answered);
   ::close(fd);
+}
+
+TEST_F(ServerTest, UpstreamAliasResolverLearnsAndCaches) {
+  startServer({});  // our own server is the "upstream" for www.example.com
+  query::UpstreamOptions uo;
+  uo.upstream = addr_.addr;
+  uo.upstreamLength = addr_.length;
+  uo.timeout = std::chrono::milliseconds(500);
+  query::UpstreamAliasResolver r(uo);
+  auto www = wire::Name::fromText("www.example.com.")->lowercased();
+  auto nx = wire::Name::fromText("nothere.example.com.")->lowercased();
+
+  std::vector<std::uint8_t> addrs;
+  std::uint32_t ttl = 0;
+  bool negative = true;
+  ASSERT_TRUE(r.resolve(www.bytes(), wire::RRType::A, addrs, ttl, negative));
+  EXPECT_FALSE(negative);
+  EXPECT_EQ(addrs, (std::vector<std::uint8_t>{192, 0, 2, 2}));
+  EXPECT_EQ(ttl, 300U);
+  ASSERT_TRUE(r.resolve(nx.bytes(), wire::RRType::A, addrs, ttl, negative));
+  EXPECT_TRUE(negative);
+
+  // Unknown on the query path: no answer now, learnt in the background.
+  query::AliasAnswer ans;
+  EXPECT_FALSE(r.lookup(www.bytes(), wire::RRType::A, ans));
+  r.start();
+  bool learnt = false;
+  for (int i = 0; i < 100 && !learnt; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    learnt = r.lookup(www.bytes(), wire::RRType::A, ans);
+  }
+  ASSERT_TRUE(learnt);
+  EXPECT_EQ(ans.addresses.size(), 4U);
+  EXPECT_LE(ans.ttl, 300U);
+  r.stop();
+
+  // watch + prime resolves before serving.
+  query::UpstreamAliasResolver primed(uo);
+  primed.watch(www.bytes());
+  primed.prime(std::chrono::milliseconds(2000));
+  EXPECT_TRUE(primed.lookup(www.bytes(), wire::RRType::A, ans));
+  EXPECT_TRUE(primed.lookup(www.bytes(), wire::RRType::AAAA, ans));  // negative entry: known, no addresses
+  EXPECT_TRUE(ans.addresses.empty());
+}
+
+TEST_F(ServerTest, UpstreamAliasResolverWithoutUpstreamFails) {
+  query::UpstreamOptions uo;
+  auto a = *ListenAddress::parse("127.0.0.1:9");  // discard port: nobody answers
+  uo.upstream = a.addr;
+  uo.upstreamLength = a.length;
+  uo.timeout = std::chrono::milliseconds(200);
+  query::UpstreamAliasResolver r(uo);
+  std::vector<std::uint8_t> addrs;
+  std::uint32_t ttl = 0;
+  bool negative = false;
+  auto www = wire::Name::fromText("www.example.com.")->lowercased();
+  EXPECT_FALSE(r.resolve(www.bytes(), wire::RRType::A, addrs, ttl, negative));
 }
 
 TEST_F(ServerTest, StopIsPromptAndIdempotent) {
