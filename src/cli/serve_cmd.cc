@@ -19,6 +19,7 @@
 
 #include "cli/commands.h"
 #include "query/upstream_alias.h"
+#include "server/metrics_http.h"
 #include "server/server.h"
 #include "zone/loader.h"
 #include "zone/zone_table.h"
@@ -34,7 +35,60 @@ struct ServeArgs {
   unsigned tcpMaxConnections = 1024;
   unsigned udpPayload = 1232;
   std::string aliasResolver;
+  std::string metricsListen;
 };
+
+const char* kRcodeNames[16] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
+                               "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "RCODE11",
+                               "RCODE12",  "RCODE13", "RCODE14",  "RCODE15"};
+
+// Prometheus text exposition format.
+std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& table) {
+  std::string out;
+  out += "# HELP zonekeeper_queries_total DNS queries received.\n# TYPE zonekeeper_queries_total counter\n";
+  server::CounterTotals totals[2] = {srv.totals(query::Transport::Udp), srv.totals(query::Transport::Tcp)};
+  const char* names[2] = {"udp", "tcp"};
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_queries_total{{transport=\"{}\"}} {}\n", names[i], totals[i].queries);
+  }
+  out +=
+      "# HELP zonekeeper_responses_total DNS responses sent, by RCODE.\n# TYPE zonekeeper_responses_total "
+      "counter\n";
+  for (int i = 0; i < 2; ++i) {
+    for (int r = 0; r < 16; ++r) {
+      if (totals[i].rcodes[r] != 0 || r == 0 || r == 3 || r == 5) {
+        out += fmt::format("zonekeeper_responses_total{{transport=\"{}\",rcode=\"{}\"}} {}\n", names[i],
+                           kRcodeNames[r], totals[i].rcodes[r]);
+      }
+    }
+  }
+  out +=
+      "# HELP zonekeeper_truncated_total Responses sent with TC set.\n# TYPE zonekeeper_truncated_total "
+      "counter\n";
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_truncated_total{{transport=\"{}\"}} {}\n", names[i], totals[i].truncated);
+  }
+  out +=
+      "# HELP zonekeeper_dropped_total Packets not answered (responses, runts).\n# TYPE "
+      "zonekeeper_dropped_total counter\n";
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_dropped_total{{transport=\"{}\"}} {}\n", names[i], totals[i].dropped);
+  }
+  out += "# HELP zonekeeper_tcp_connections Open TCP connections.\n# TYPE zonekeeper_tcp_connections gauge\n";
+  out += fmt::format("zonekeeper_tcp_connections {}\n", totals[1].connections);
+  auto set = table.current();
+  out +=
+      "# HELP zonekeeper_zone_serial SOA serial of each served zone.\n# TYPE zonekeeper_zone_serial gauge\n";
+  for (const auto& z : set->zones()) {
+    out += fmt::format("zonekeeper_zone_serial{{zone=\"{}\"}} {}\n", z->origin().toText(), z->serial());
+  }
+  out +=
+      "# HELP zonekeeper_zone_records Records in each served zone.\n# TYPE zonekeeper_zone_records gauge\n";
+  for (const auto& z : set->zones()) {
+    out += fmt::format("zonekeeper_zone_records{{zone=\"{}\"}} {}\n", z->origin().toText(), z->recordCount());
+  }
+  return out;
+}
 
 struct ZoneSource {
   wire::Name origin;
@@ -132,7 +186,6 @@ void runServe(const ServeArgs& args) {
       resolver->watch({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()});
     }
     resolver->prime(std::chrono::milliseconds(3000));
-
   };
   if (!args.aliasResolver.empty()) {
     auto a = server::ListenAddress::parse(args.aliasResolver);
@@ -149,6 +202,15 @@ void runServe(const ServeArgs& args) {
   }
   server::Server srv(table, opts, resolver.get());
   if (auto st = srv.start(); !st) fail(kExitFailed, st.error().message);
+  std::unique_ptr<server::MetricsHttpServer> metrics;
+  if (!args.metricsListen.empty()) {
+    auto a = server::ListenAddress::parse(args.metricsListen);
+    if (!a) fail(kExitUsage, fmt::format("bad --metrics-listen: {}", a.error().message));
+    metrics =
+        std::make_unique<server::MetricsHttpServer>(*a, [&srv, &table] { return renderMetrics(srv, table); });
+    if (auto st = metrics->start(); !st) fail(kExitFailed, st.error().message);
+    logLine("metrics on http://{}/metrics", metrics->address().toText());
+  }
   for (const auto& a : srv.boundAddresses())
     logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
 
@@ -167,12 +229,13 @@ void runServe(const ServeArgs& args) {
     logLine("signal {}: stopping", sig);
     break;
   }
+  if (metrics) metrics->stop();
   srv.stop();
   if (resolver) resolver->stop();
-  const auto& u = srv.udpCounters();
-  const auto& t = srv.tcpCounters();
-  logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses",
-          u.queries.load(), u.responses.load(), u.truncated.load(), t.queries.load(), t.responses.load());
+  auto u = srv.totals(query::Transport::Udp);
+  auto t = srv.totals(query::Transport::Tcp);
+  logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses", u.queries,
+          u.responses, u.truncated, t.queries, t.responses);
 }
 
 }  // namespace
@@ -204,6 +267,9 @@ void addServeCommand(CLI::App& app) {
       "--alias-resolver", args->aliasResolver,
       "ADDR[:PORT] of a recursive resolver for ALIAS targets outside the served zones (without it "
       "such ALIASes answer SERVFAIL)");
+  serve->add_option("--metrics-listen", args->metricsListen,
+                    "ADDR:PORT for a Prometheus endpoint (GET /metrics): queries, responses by RCODE, "
+                    "truncations, TCP connections, zone serials");
   serve->callback([args] { runServe(*args); });
 }
 

@@ -179,8 +179,20 @@ Status Server::start() {
   stopping_ = false;
   fds_ = udpFds;
   fds_.insert(fds_.end(), tcpFds.begin(), tcpFds.end());
-  for (int fd : udpFds) threads_.emplace_back([this, fd] { udpLoop(fd); });
-  for (int fd : tcpFds) threads_.emplace_back([this, fd] { tcpLoop(fd); });
+  counters_.clear();
+  for (std::size_t i = 0; i < udpFds.size() + tcpFds.size(); ++i) {
+    counters_.push_back(std::make_unique<ThreadCounters>());
+    counters_.back()->transport = i < udpFds.size() ? query::Transport::Udp : query::Transport::Tcp;
+  }
+  std::size_t k = 0;
+  for (int fd : udpFds) {
+    ThreadCounters* c = counters_[k++].get();
+    threads_.emplace_back([this, fd, c] { udpLoop(fd, *c); });
+  }
+  for (int fd : tcpFds) {
+    ThreadCounters* c = counters_[k++].get();
+    threads_.emplace_back([this, fd, c] { tcpLoop(fd, *c); });
+  }
   return {};
 }
 
@@ -193,12 +205,26 @@ void Server::stop() {
   closeAll();
 }
 
+CounterTotals Server::totals(query::Transport transport) const {
+  CounterTotals t;
+  for (const auto& c : counters_) {
+    if (c->transport != transport) continue;
+    t.queries += c->queries.load(std::memory_order_relaxed);
+    t.responses += c->responses.load(std::memory_order_relaxed);
+    t.dropped += c->dropped.load(std::memory_order_relaxed);
+    t.truncated += c->truncated.load(std::memory_order_relaxed);
+    t.connections += c->connections.load(std::memory_order_relaxed);
+    for (int i = 0; i < 16; ++i) t.rcodes[i] += c->rcodes[i].load(std::memory_order_relaxed);
+  }
+  return t;
+}
+
 void Server::closeAll() {
   for (int fd : fds_) ::close(fd);
   fds_.clear();
 }
 
-void Server::udpLoop(int fd) {
+void Server::udpLoop(int fd, ThreadCounters& counters) {
   query::QueryProcessor qp(zones_, aliasResolver_, options_.processor);
   const unsigned batch = options_.udpBatch == 0 ? 1 : options_.udpBatch;
   std::vector<std::uint8_t> inBuf(batch * kUdpInSize);
@@ -229,10 +255,11 @@ void Server::udpLoop(int fd) {
       std::span<std::uint8_t> o(outBuf.data() + out * kUdpOutSize, kUdpOutSize);
       std::size_t len = qp.process(q, o, query::Transport::Udp);
       if (len == 0) {
-        udp_.dropped.fetch_add(1, std::memory_order_relaxed);
+        ThreadCounters::add(counters.dropped);
         continue;
       }
-      if (o[2] & 0x02) udp_.truncated.fetch_add(1, std::memory_order_relaxed);
+      if (o[2] & 0x02) ThreadCounters::add(counters.truncated);
+      ThreadCounters::add(counters.rcodes[o[3] & 0x0F]);
       outIov[out] = {o.data(), len};
       outMsgs[out].msg_hdr.msg_name = &peers[k];
       outMsgs[out].msg_hdr.msg_namelen = inMsgs[k].msg_hdr.msg_namelen;
@@ -241,7 +268,7 @@ void Server::udpLoop(int fd) {
     // Only the headers the kernel filled need resetting for the next batch.
     for (int i = 0; i < n; ++i)
       inMsgs[static_cast<unsigned>(i)].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    udp_.queries.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+    ThreadCounters::add(counters.queries, static_cast<std::uint64_t>(n));
     unsigned sent = 0;
     while (sent < out) {
       int s = ::sendmmsg(fd, outMsgs.data() + sent, out - sent, 0);
@@ -252,7 +279,7 @@ void Server::udpLoop(int fd) {
       }
       sent += static_cast<unsigned>(s);
     }
-    udp_.responses.fetch_add(out, std::memory_order_relaxed);
+    ThreadCounters::add(counters.responses, out);
   }
 }
 
@@ -270,7 +297,7 @@ struct Connection {
 
 }  // namespace
 
-void Server::tcpLoop(int listenFd) {
+void Server::tcpLoop(int listenFd, ThreadCounters& counters) {
   query::QueryProcessor qp(zones_, aliasResolver_, options_.processor);
   std::vector<std::uint8_t> answer(kTcpMaxMessage);
   int ep = ::epoll_create1(EPOLL_CLOEXEC);
@@ -285,6 +312,7 @@ void Server::tcpLoop(int listenFd) {
     ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
     conns.erase(fd);
+    counters.connections.store(conns.size(), std::memory_order_relaxed);
   };
   auto updateInterest = [&](Connection& c) {
     bool want = c.outOffset < c.out.size();
@@ -319,17 +347,18 @@ void Server::tcpLoop(int listenFd) {
     while (c.in.size() - pos >= 2) {
       std::size_t len = (std::size_t{c.in[pos]} << 8) | c.in[pos + 1];
       if (c.in.size() - pos - 2 < len) break;
-      tcp_.queries.fetch_add(1, std::memory_order_relaxed);
+      ThreadCounters::add(counters.queries);
       std::size_t n = qp.process({c.in.data() + pos + 2, len}, answer, query::Transport::Tcp);
       pos += 2 + len;
       if (n == 0) {
-        tcp_.dropped.fetch_add(1, std::memory_order_relaxed);
+        ThreadCounters::add(counters.dropped);
         continue;
       }
       c.out.push_back(static_cast<std::uint8_t>(n >> 8));
       c.out.push_back(static_cast<std::uint8_t>(n));
       c.out.insert(c.out.end(), answer.begin(), answer.begin() + static_cast<std::ptrdiff_t>(n));
-      tcp_.responses.fetch_add(1, std::memory_order_relaxed);
+      ThreadCounters::add(counters.responses);
+      ThreadCounters::add(counters.rcodes[answer[3] & 0x0F]);
       if (c.out.size() - c.outOffset >= kTcpMaxPendingOut) break;
     }
     c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(pos));
@@ -353,6 +382,7 @@ void Server::tcpLoop(int listenFd) {
           int one = 1;
           ::setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           Connection& c = conns[cfd];
+          counters.connections.store(conns.size(), std::memory_order_relaxed);
           c.fd = cfd;
           c.lastActive = now;
           epoll_event ce{};

@@ -45,12 +45,29 @@ struct ServerOptions {
   query::ProcessorOptions processor;
 };
 
-// Counters per transport (relaxed atomics, summed over threads).
-struct TransportCounters {
+// Counters of one thread. Only that thread writes them (load + store, no
+// locked instruction, no shared cache line); readers sum over threads.
+struct alignas(64) ThreadCounters {
+  query::Transport transport = query::Transport::Udp;
   std::atomic<std::uint64_t> queries{0};
   std::atomic<std::uint64_t> responses{0};
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> truncated{0};
+  std::atomic<std::uint64_t> rcodes[16] = {};
+  std::atomic<std::uint64_t> connections{0};  // TCP: open now
+
+  static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
+struct CounterTotals {
+  std::uint64_t queries = 0;
+  std::uint64_t responses = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t rcodes[16] = {};
+  std::uint64_t connections = 0;
 };
 
 class Server {
@@ -67,12 +84,12 @@ class Server {
 
   // The addresses actually bound (ports filled in when 0 was asked for).
   [[nodiscard]] const std::vector<ListenAddress>& boundAddresses() const { return options_.listen; }
-  [[nodiscard]] const TransportCounters& udpCounters() const { return udp_; }
-  [[nodiscard]] const TransportCounters& tcpCounters() const { return tcp_; }
+  // Sums over the threads of one transport.
+  [[nodiscard]] CounterTotals totals(query::Transport transport) const;
 
  private:
-  void udpLoop(int fd);
-  void tcpLoop(int listenFd);
+  void udpLoop(int fd, ThreadCounters& counters);
+  void tcpLoop(int listenFd, ThreadCounters& counters);
   void closeAll();
 
   const zone::ZoneTable& zones_;
@@ -81,8 +98,7 @@ class Server {
   std::atomic<bool> stopping_{false};
   std::vector<int> fds_;
   std::vector<std::thread> threads_;
-  TransportCounters udp_;
-  TransportCounters tcp_;
+  std::vector<std::unique_ptr<ThreadCounters>> counters_;
 };
 
 }  // namespace zk::server

@@ -20,7 +20,7 @@ command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
 cp "$SRC/tests/golden/server/zones/example.com.zone" "$TMP/example.com.zone"
 cp "$SRC/tests/golden/server/zones/sub.example.com.zone" "$TMP/sub.zone"
 
-"$BIN" serve --listen 127.0.0.1:0 --workers 2 \
+"$BIN" serve --listen 127.0.0.1:0 --workers 2 --metrics-listen 127.0.0.1:0 \
   --zone example.com.="$TMP/example.com.zone" --zone sub.example.com.="$TMP/sub.zone" 2>"$TMP/log" &
 PID=$!
 PORT=
@@ -64,6 +64,19 @@ expect "TC without EDNS" 'flags: qr aa tc; QUERY: 1, ANSWER: 0' big.example.com 
 expect "TCP whole answer" 'ANSWER: 10,' big.example.com TXT +noedns +tcp
 expect "TCP keepalive pipelining" 'status: NXDOMAIN' +tcp +keepopen www.example.com A nothere.example.com A
 expect "NOTIMP for NOTIFY" 'status: NOTIMP' +opcode=notify example.com SOA
+
+# Prometheus endpoint: counters moved, by transport and RCODE.
+MPORT=$(grep -o 'metrics on http://127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
+CHECKS=$((CHECKS + 1))
+METRICS=$(curl -s --max-time 3 "http://127.0.0.1:$MPORT/metrics")
+for pat in 'zonekeeper_queries_total\{transport="udp"\} [1-9]' 'zonekeeper_queries_total\{transport="tcp"\} [1-9]' \
+  'zonekeeper_responses_total\{transport="udp",rcode="NXDOMAIN"\} [1-9]' \
+  'zonekeeper_responses_total\{transport="udp",rcode="REFUSED"\} [1-9]' \
+  'zonekeeper_truncated_total\{transport="udp"\} [1-9]' 'zonekeeper_zone_serial\{zone="example.com."\} 2024010101'; do
+  grep -Eq -- "$pat" <<<"$METRICS" || fail "metrics: /$pat/ not in: $METRICS"
+done
+CHECKS=$((CHECKS + 1))
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$MPORT/other") == 404 ]] || fail "metrics: other path not 404"
 
 # SIGHUP: a changed file is reloaded, an unchanged one is not.
 sed -i 's/^www         IN A     192.0.2.1$/www         IN A     192.0.2.111/; s/2024010101/2024010102/' "$TMP/example.com.zone"
