@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -238,6 +239,34 @@ void runServe(const ServeArgs& args) {
           u.responses, u.truncated, t.queries, t.responses);
 }
 
+// Fills options not given on the command line from a TOML/INI file (keys are
+// the long option names, optionally under a [serve] section).
+void applyConfigFile(CLI::App& serve, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(kExitUsage, fmt::format("cannot read --config {}", path));
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_config(in);
+  } catch (const CLI::ParseError& e) {
+    fail(kExitUsage, fmt::format("--config {}: {}", path, e.what()));
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "serve")) continue;
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    CLI::Option* opt = serve.get_option_no_throw("--" + item.name);
+    if (opt == nullptr || item.name == "config") {
+      fail(kExitUsage, fmt::format("--config {}: unknown option '{}'", path, item.name));
+    }
+    if (opt->count() != 0) continue;  // the command line wins
+    try {
+      for (const std::string& v : item.inputs) opt->add_result(v);
+      opt->run_callback();
+    } catch (const CLI::ParseError& e) {
+      fail(kExitUsage, fmt::format("--config {}: {}: {}", path, item.name, e.what()));
+    }
+  }
+}
+
 }  // namespace
 
 void addServeCommand(CLI::App& app) {
@@ -270,7 +299,17 @@ void addServeCommand(CLI::App& app) {
   serve->add_option("--metrics-listen", args->metricsListen,
                     "ADDR:PORT for a Prometheus endpoint (GET /metrics): queries, responses by RCODE, "
                     "truncations, TCP connections, zone serials");
-  serve->callback([args] { runServe(*args); });
+  auto configPath = std::make_shared<std::string>();
+  serve
+      ->add_option(
+          "-c,--config", *configPath,
+          "TOML file with any of these options by their long names (listen = [\"127.0.0.1:53\"], "
+          "zone = [\"example.com.=db.example\"], workers = 2, ...); flags given on the command line win")
+      ->check(CLI::ExistingFile);
+  serve->callback([args, configPath, serve] {
+    if (!configPath->empty()) applyConfigFile(*serve, *configPath);
+    runServe(*args);
+  });
 }
 
 }  // namespace zk::cli

@@ -115,5 +115,31 @@ RC=$?
 PID=
 grep -q 'stopping' "$TMP/log" || fail "no stop line in the log"
 
+# A config file supplies options; the command line overrides it.
+cat >"$TMP/serve.toml" <<CONF
+listen = ["127.0.0.1:1"]
+zone = ["example.com.=$TMP/example.com.zone"]
+workers = 2
+CONF
+sed -i '/broken line here/d' "$TMP/example.com.zone"
+"$BIN" serve --config "$TMP/serve.toml" --listen 127.0.0.1:0 2>"$TMP/log2" &
+PID=$!
+PORT=
+for _ in $(seq 1 50); do
+  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$TMP/log2" | head -1 | sed 's/.*://')
+  [[ -n $PORT ]] && break
+  sleep 0.1
+done
+expect "zone from the config file" '192\.0\.2\.111' www.example.com A
+CHECKS=$((CHECKS + 1))
+grep -q '2 worker(s)' "$TMP/log2" || fail "workers from the config file: $(cat "$TMP/log2")"
+kill -TERM "$PID"
+wait "$PID"
+PID=
+CHECKS=$((CHECKS + 1))
+echo 'bogus = 1' >"$TMP/bad.toml"
+"$BIN" serve --config "$TMP/bad.toml" 2>/dev/null
+[[ $? -eq 2 ]] || fail "unknown config key must be a usage error"
+
 echo "$CHECKS checks, $FAILS failed"
 [[ $FAILS -eq 0 ]]
