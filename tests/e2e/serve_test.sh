@@ -20,7 +20,9 @@ command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
 cp "$SRC/tests/golden/server/zones/example.com.zone" "$TMP/example.com.zone"
 cp "$SRC/tests/golden/server/zones/sub.example.com.zone" "$TMP/sub.zone"
 
-"$BIN" serve --listen 127.0.0.1:0 --workers 2 --metrics-listen 127.0.0.1:0 \
+V6=()
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then V6=(--listen '[::1]:0'); fi
+"$BIN" serve --listen 127.0.0.1:0 "${V6[@]}" --workers 2 --metrics-listen 127.0.0.1:0 \
   --zone example.com.="$TMP/example.com.zone" --zone sub.example.com.="$TMP/sub.zone" 2>"$TMP/log" &
 PID=$!
 PORT=
@@ -63,6 +65,13 @@ expect "BADVERS" 'status: BADVERS' www.example.com A +edns=1 +noednsnegotiation
 expect "TC without EDNS" 'flags: qr aa tc; QUERY: 1, ANSWER: 0' big.example.com TXT +noedns +ignore +norec
 expect "TCP whole answer" 'ANSWER: 10,' big.example.com TXT +noedns +tcp
 expect "TCP keepalive pipelining" 'status: NXDOMAIN' +tcp +keepopen www.example.com A nothere.example.com A
+if [[ ${#V6[@]} -gt 0 ]]; then
+  P6=$(grep -o 'listening on \[::1\]:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
+  CHECKS=$((CHECKS + 1))
+  dig @::1 -p "$P6" +time=3 +tries=2 www.example.com A | grep -q '192\.0\.2\.1' || fail "IPv6 UDP"
+  CHECKS=$((CHECKS + 1))
+  dig @::1 -p "$P6" +time=3 +tries=2 +tcp www.example.com A | grep -q '192\.0\.2\.1' || fail "IPv6 TCP"
+fi
 expect "NOTIMP for NOTIFY" 'status: NOTIMP' +opcode=notify example.com SOA
 
 # Prometheus endpoint: counters moved, by transport and RCODE.
