@@ -85,12 +85,21 @@ opts = ["", " edns", " do", " tcp", " edns=512", " rd"]
 i = 0
 for n in sorted(names):
     for t in types:
-        print(f"{n} {t}{opts[i % len(opts)]}")
+        # Every name and type with three of the option sets, rotating.
+        for k in range(3):
+            print(f"{n} {t}{opts[(i + 2 * k) % len(opts)]}")
         i += 1
 for n in sorted(set(extra)):
     for t in ["A", "TXT", "MX"]:
         print(f"{n} {t}{opts[i % len(opts)]}")
         i += 1
+import random
+rnd = random.Random(4592)
+for _ in range(600):  # random labels under random names, random case
+    base = rnd.choice(sorted(names)).lstrip("*.")
+    label = "".join(rnd.choice("abcxyz019-") for _ in range(rnd.randint(1, 8))).strip("-") or "q"
+    name = "".join(c.upper() if rnd.random() < 0.3 else c for c in f"{label}.{base}")
+    print(f"{name} {rnd.choice(types)}{rnd.choice(opts)}")
 for n in ["WwW.ExAmPlE.CoM.", "FOO.WILD.example.com.", "Host.Dn.Example.Com."]:
     print(f"{n} A")
 print("www.example.com. A ednsver=1")

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -87,7 +88,8 @@ std::vector<std::uint8_t> exchangeTcp(const Target& t, const std::vector<std::ui
   return out;
 }
 
-// Sorts the record lines inside each section so RRset order does not matter.
+// Sorts the record lines inside each section so RRset order does not matter,
+// and lower-cases them.
 std::string normalise(const std::string& text) {
   std::istringstream in(text);
   std::string line;
@@ -107,6 +109,9 @@ std::string normalise(const std::string& text) {
       continue;
     }
     if (inSection) {
+      // Names in records compare case-insensitively (RFC 4343): compression may
+      // point at a differently-cased copy. The golden tests check case preservation.
+      for (char& ch : line) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       section.push_back(line);
     } else {
       out += line + "\n";
