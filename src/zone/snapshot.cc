@@ -82,15 +82,6 @@ bool isDnssecType(std::uint16_t t) {
   return t == typeCode(RRType::RRSIG) || t == typeCode(RRType::NSEC) || t == 50 /* NSEC3 */;
 }
 
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v));
-}
-
 }  // namespace
 
 std::uint32_t hashName(std::span<const std::uint8_t> lowerWire) {
@@ -190,8 +181,14 @@ Status ZoneBuilder::add(const wire::Name& owner, RRType type, wire::RRClass cls,
   Pending p{};
   p.nameOffset = static_cast<std::uint32_t>(start);
   p.nameLength = static_cast<std::uint8_t>(ob.size());
+  // Big-endian first 16 octets: integer order = byte order, so most sort
+  // comparisons need no memcmp.
   std::memcpy(&p.prefix, names_.data() + start, std::min<std::size_t>(8, ob.size()));
-  p.prefix = __builtin_bswap64(p.prefix);  // big-endian: integer order = byte order
+  p.prefix = __builtin_bswap64(p.prefix);
+  if (ob.size() > 8) {
+    std::memcpy(&p.prefix2, names_.data() + start + 8, std::min<std::size_t>(8, ob.size() - 8));
+    p.prefix2 = __builtin_bswap64(p.prefix2);
+  }
   p.type = typeCode(type);
   p.ttl = ttl & 0x7FFFFFFFU;  // RFC 2181 section 8: values with the top bit set mean 0
   if (ttl & 0x80000000U) p.ttl = 0;
@@ -221,6 +218,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   };
   std::sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (a.prefix2 != b.prefix2) return a.prefix2 < b.prefix2;
     int c = cmpBytes(nameOf(a), nameOf(b));
     if (c != 0) return c < 0;
     if (a.type != b.type) return a.type < b.type;
@@ -231,8 +229,15 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   auto& rrsets = snap->rrsets_;
   auto& data = snap->data_;
   auto& pool = snap->names_;
-  nodes.reserve(pending_.size() / 2 + 16);
+  nodes.reserve(pending_.size() + pending_.size() / 8 + 16);  // names + empty non-terminals
+  rrsets.reserve(pending_.size() + 1);
+  pool.reserve(names_.size() + names_.size() / 8 + 16);
   data.reserve(rdata_.size() + pending_.size() * 10);
+  auto sameName = [&](const Pending& a, const Pending& b) {
+    return a.prefix == b.prefix && a.prefix2 == b.prefix2 && a.nameLength == b.nameLength &&
+           (a.nameLength <= 16 ||
+            std::memcmp(names + a.nameOffset + 16, names + b.nameOffset + 16, a.nameLength - 16U) == 0);
+  };
 
   auto newNode = [&](std::span<const std::uint8_t> name) -> std::uint32_t {
     Node n{};
@@ -253,17 +258,18 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
 
   std::size_t i = 0;
   while (i < pending_.size()) {
-    auto name = nameOf(pending_[i]);
+    const Pending& first = pending_[i];
+    auto name = nameOf(first);
     std::uint32_t ni = newNode(name);
     std::uint16_t seen = 0;
     bool hasCname = false;
     bool hasOther = false;
     bool hasAddress = false;
-    while (i < pending_.size() && cmpBytes(nameOf(pending_[i]), name) == 0) {
+    while (i < pending_.size() && sameName(pending_[i], first)) {
       std::uint16_t type = pending_[i].type;
       std::size_t j = i;
       std::uint32_t ttl = pending_[i].ttl;
-      while (j < pending_.size() && pending_[j].type == type && cmpBytes(nameOf(pending_[j]), name) == 0) {
+      while (j < pending_.size() && pending_[j].type == type && sameName(pending_[j], first)) {
         ttl = std::min(ttl, pending_[j].ttl);
         ++j;
       }
@@ -274,10 +280,18 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
       std::uint32_t count = 0;
       for (std::size_t k = i; k < j; ++k) {
         if (k > i && cmpBytes(rdataOf(pending_[k]), rdataOf(pending_[k - 1])) == 0) continue;  // duplicate
-        put16(data, type);
-        put16(data, static_cast<std::uint16_t>(wire::RRClass::IN));
-        put32(data, ttl);
-        put16(data, pending_[k].rdataLength);
+        const std::uint16_t rdlen = pending_[k].rdataLength;
+        const std::uint8_t header[10] = {static_cast<std::uint8_t>(type >> 8),
+                                         static_cast<std::uint8_t>(type),
+                                         0,
+                                         1,  // class IN
+                                         static_cast<std::uint8_t>(ttl >> 24),
+                                         static_cast<std::uint8_t>(ttl >> 16),
+                                         static_cast<std::uint8_t>(ttl >> 8),
+                                         static_cast<std::uint8_t>(ttl),
+                                         static_cast<std::uint8_t>(rdlen >> 8),
+                                         static_cast<std::uint8_t>(rdlen)};
+        data.insert(data.end(), header, header + 10);
         auto rd = rdataOf(pending_[k]);
         data.insert(data.end(), rd.begin(), rd.end());
         ++count;
@@ -359,23 +373,43 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   }
   const std::size_t originLen = originLower_.wireLength();
   std::uint8_t buf[wire::kMaxNameLength];
+  // parents[i]: node index of node i's parent (kNoNode for the apex), found
+  // here once so the top-down pass below needs no lookups.
+  std::vector<std::uint32_t> parents(realNodes, kNoNode);
+  std::vector<std::uint32_t> parentHashes(realNodes, 0);
+  for (std::size_t k = 0; k < realNodes; ++k) {
+    const Node& nd = nodes[k];
+    if (nd.nameLength > originLen) {
+      const std::uint8_t* nm = pool.data() + nd.nameOffset;
+      parentHashes[k] = hashName({nm + 1 + nm[0], nd.nameLength - 1U - nm[0]});
+    }
+  }
   for (std::uint32_t k = 0; k < realNodes; ++k) {
+    if (k + 16 < realNodes) __builtin_prefetch(&snap->slots_[parentHashes[k + 16] & snap->slotMask_]);
     // Walk up from the node's parent to the apex, adding missing ancestors.
     std::size_t len = nodes[k].nameLength;
     std::memcpy(buf, pool.data() + nodes[k].nameOffset, len);
     std::size_t off = 0;
+    std::uint32_t child = k;
     while (len - off > originLen) {
       off += 1U + buf[off];
       std::span<const std::uint8_t> anc(buf + off, len - off);
-      if (snap->find(anc) != kNoNode) break;
+      std::uint32_t found = snap->find(anc);
+      if (found != kNoNode) {
+        parents[child] = found;
+        break;
+      }
       if ((nodes.size() + 1) * 10 > snap->slots_.size() * 7) {
         rebuildSlots(nodes.size() * 2);
         for (std::uint32_t m = 0; m < nodes.size(); ++m) insertSlot(m);
       }
       std::uint32_t e = newNode(anc);
+      parents.push_back(kNoNode);
       nodes[e].flags |= kFlagEmptyNonTerminal;
       nodes[e].rrsetCount = 0;
       insertSlot(e);
+      parents[child] = e;
+      child = e;
     }
   }
 
@@ -428,12 +462,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   }
   for (std::uint32_t idx : order) {
     Node& n = nodes[idx];
-    std::uint32_t parent = kNoNode;
-    if (idx != snap->apex_) {
-      const std::uint8_t* nm = pool.data() + n.nameOffset;
-      std::size_t skip = 1U + nm[0];
-      parent = snap->find({nm + skip, n.nameLength - skip});
-    }
+    std::uint32_t parent = idx == snap->apex_ ? kNoNode : parents[idx];
     if (parent != kNoNode) {
       const Node& p = nodes[parent];
       n.highestCut = p.highestCut;
@@ -443,10 +472,14 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
     if (n.highestCut == kNoNode && (n.flags & kFlagCut)) n.highestCut = idx;
     if (n.highestDname == kNoNode && (n.flags & kFlagDname)) n.highestDname = idx;
   }
-  nodes.shrink_to_fit();
-  pool.shrink_to_fit();
-  rrsets.shrink_to_fit();
-  data.shrink_to_fit();
+  // Give back reserved space only when much of it is unused (a copy costs time).
+  auto trim = [](auto& v) {
+    if (v.capacity() > v.size() + v.size() / 4 + 64) v.shrink_to_fit();
+  };
+  trim(nodes);
+  trim(pool);
+  trim(rrsets);
+  trim(data);
   // soa_ points into rrsets_, which must not move after this point.
   snap->soa_ = snap->findRRset(nodes[snap->apex_], RRType::SOA);
   pending_.clear();

@@ -144,7 +144,8 @@ class ZoneBuilder {
 
  private:
   struct Pending {
-    std::uint64_t prefix;  // first 8 octets of the lower-cased name, for fast sorting
+    std::uint64_t prefix;   // octets 0-7 of the lower-cased name, for fast sorting
+    std::uint64_t prefix2;  // octets 8-15
     std::uint32_t nameOffset;
     std::uint8_t nameLength;
     std::uint16_t type;
