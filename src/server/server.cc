@@ -175,7 +175,12 @@ Status Server::start() {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   }
   timeval tv{0, kPollMs * 1000};
-  for (int fd : udpFds) ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const int bufBytes = 4 << 20;  // absorb bursts instead of dropping (capped by net.core.*mem_max)
+  for (int fd : udpFds) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufBytes, sizeof bufBytes);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufBytes, sizeof bufBytes);
+  }
   stopping_ = false;
   fds_ = udpFds;
   fds_.insert(fds_.end(), tcpFds.begin(), tcpFds.end());
