@@ -256,6 +256,8 @@ Result<Name> readName(std::span<const std::uint8_t> message, std::size_t& offset
   // Each pointer must go strictly backwards from the label that holds it, so the
   // walk always terminates; the 255-octet limit bounds it further.
   std::size_t lowest = offset;
+  // A name has at most 127 labels, so more pointers than that only burn CPU.
+  std::size_t pointers = 0;
   while (true) {
     if (pos >= message.size()) return Error("name runs past the end of the message");
     std::uint8_t len = message[pos];
@@ -263,6 +265,7 @@ Result<Name> readName(std::span<const std::uint8_t> message, std::size_t& offset
       if (pos + 1 >= message.size()) return Error("truncated compression pointer");
       std::size_t target = static_cast<std::size_t>((len & 0x3F) << 8) | message[pos + 1];
       if (target >= lowest) return Error("compression pointer does not point backwards");
+      if (++pointers > kMaxLabels) return Error("too many compression pointers in one name");
       if (!jumped) end = pos + 2;
       jumped = true;
       lowest = target;

@@ -57,26 +57,26 @@ constexpr FieldName kCaaNames[] = {"flags", "tag", "value"};
 // those plus RP, NAPTR, SRV from the same list. DNAME (RFC 6672 section 2.5)
 // and ALIAS are never compressed.
 constexpr TypeDescriptor kTypes[] = {
-    {RRType::A, "A", kA, kANames, false, false},
-    {RRType::NS, "NS", kOneName, kNsNames, true, true},
-    {RRType::CNAME, "CNAME", kOneName, kTargetNames, true, true},
-    {RRType::SOA, "SOA", kSoa, kSoaNames, true, true},
-    {RRType::PTR, "PTR", kOneName, kPtrNames, true, true},
-    {RRType::HINFO, "HINFO", kHinfo, kHinfoNames, false, false},
-    {RRType::MX, "MX", kMx, kMxNames, true, true},
-    {RRType::TXT, "TXT", kTxt, kTxtNames, false, false},
-    {RRType::RP, "RP", kRp, kRpNames, false, true},
-    {RRType::AAAA, "AAAA", kAaaa, kAaaaNames, false, false},
-    {RRType::SRV, "SRV", kSrv, kSrvNames, false, true},
-    {RRType::NAPTR, "NAPTR", kNaptr, kNaptrNames, false, true},
-    {RRType::DNAME, "DNAME", kOneName, kTargetNames, false, false},
-    {RRType::DS, "DS", kDs, kDsNames, false, false},
-    {RRType::SSHFP, "SSHFP", kSshfp, kSshfpNames, false, false},
-    {RRType::DNSKEY, "DNSKEY", kDnskey, kDnskeyNames, false, false},
-    {RRType::TLSA, "TLSA", kTlsa, kTlsaNames, false, false},
-    {RRType::SPF, "SPF", kTxt, kTxtNames, false, false},
-    {RRType::CAA, "CAA", kCaa, kCaaNames, false, false},
-    {RRType::ALIAS, "ALIAS", kOneName, kTargetNames, false, false},
+    {RRType::A, false, false, "A", kA, kANames},
+    {RRType::NS, true, true, "NS", kOneName, kNsNames},
+    {RRType::CNAME, true, true, "CNAME", kOneName, kTargetNames},
+    {RRType::SOA, true, true, "SOA", kSoa, kSoaNames},
+    {RRType::PTR, true, true, "PTR", kOneName, kPtrNames},
+    {RRType::HINFO, false, false, "HINFO", kHinfo, kHinfoNames},
+    {RRType::MX, true, true, "MX", kMx, kMxNames},
+    {RRType::TXT, false, false, "TXT", kTxt, kTxtNames},
+    {RRType::RP, false, true, "RP", kRp, kRpNames},
+    {RRType::AAAA, false, false, "AAAA", kAaaa, kAaaaNames},
+    {RRType::SRV, false, true, "SRV", kSrv, kSrvNames},
+    {RRType::NAPTR, false, true, "NAPTR", kNaptr, kNaptrNames},
+    {RRType::DNAME, false, false, "DNAME", kOneName, kTargetNames},
+    {RRType::DS, false, false, "DS", kDs, kDsNames},
+    {RRType::SSHFP, false, false, "SSHFP", kSshfp, kSshfpNames},
+    {RRType::DNSKEY, false, false, "DNSKEY", kDnskey, kDnskeyNames},
+    {RRType::TLSA, false, false, "TLSA", kTlsa, kTlsaNames},
+    {RRType::SPF, false, false, "SPF", kTxt, kTxtNames},
+    {RRType::CAA, false, false, "CAA", kCaa, kCaaNames},
+    {RRType::ALIAS, false, false, "ALIAS", kOneName, kTargetNames},
 };
 
 constexpr bool tableConsistent() {
@@ -88,12 +88,13 @@ constexpr bool tableConsistent() {
 static_assert(tableConsistent());
 
 // Index into kTypes for type codes below 128 (-1: none); the rest are checked apart.
-constexpr std::array<std::int8_t, 128> kSmallIndex = [] {
-  std::array<std::int8_t, 128> idx{};
-  for (auto& v : idx) v = -1;
+constexpr std::uint8_t kNoIndex = 0xFF;
+constexpr std::array<std::uint8_t, 128> kSmallIndex = [] {
+  std::array<std::uint8_t, 128> idx{};
+  for (auto& v : idx) v = kNoIndex;
   for (std::size_t i = 0; i < std::size(kTypes); ++i) {
     auto code = static_cast<std::uint16_t>(kTypes[i].type);
-    if (code < 128) idx[code] = static_cast<std::int8_t>(i);
+    if (code < 128) idx[code] = static_cast<std::uint8_t>(i);
   }
   return idx;
 }();
@@ -251,6 +252,46 @@ void appendQuoted(std::string& s, std::span<const std::uint8_t> data) {
   s.push_back('"');
 }
 
+// Absolute presentation form of a well-formed uncompressed name, the same text
+// as Name::toText (RFC 1035 section 5.1 escapes) without building a Name.
+void appendNameText(std::string& s, std::span<const std::uint8_t> wire) {
+  if (wire.size() <= 1) {
+    s.push_back('.');
+    return;
+  }
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0) {
+    std::size_t len = wire[pos];
+    for (std::size_t i = pos + 1; i <= pos + len && i < wire.size(); ++i) {
+      std::uint8_t c = wire[i];
+      switch (c) {
+        case '.':
+        case '\\':
+        case '"':
+        case ';':
+        case '(':
+        case ')':
+        case '@':
+        case '$':
+          s.push_back('\\');
+          s.push_back(static_cast<char>(c));
+          break;
+        default:
+          if (c <= 0x20 || c >= 0x7f) {
+            s.push_back('\\');
+            s.push_back(static_cast<char>('0' + c / 100));
+            s.push_back(static_cast<char>('0' + (c / 10) % 10));
+            s.push_back(static_cast<char>('0' + c % 10));
+          } else {
+            s.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    s.push_back('.');
+    pos += 1 + len;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Wire walking: skips one field of uncompressed RDATA, false when malformed.
 
@@ -313,6 +354,44 @@ bool skipField(Field f, std::span<const std::uint8_t> rd, std::size_t& pos) {
   return false;
 }
 
+// Cross-field rules: a known digest/fingerprint type fixes the length of the
+// data that follows (DS: RFC 4034 section 5.1.4, RFC 4509, RFC 6605; SSHFP:
+// RFC 4255 section 3.1.2, RFC 6594). Unknown digest types are left alone.
+Status checkDigestLength(RRType type, std::span<const std::uint8_t> rd) {
+  std::size_t typePos = 0;
+  const char* what = nullptr;
+  if (type == RRType::DS) {
+    typePos = 3;
+    what = "DS digest";
+  } else if (type == RRType::SSHFP) {
+    typePos = 1;
+    what = "SSHFP fingerprint";
+  } else {
+    return {};
+  }
+  if (rd.size() <= typePos) return {};
+  std::uint8_t digestType = rd[typePos];
+  std::size_t want = 0;
+  switch (digestType) {
+    case 1:
+      want = 20;
+      break;  // SHA-1
+    case 2:
+      want = 32;
+      break;  // SHA-256
+    case 4:
+      want = type == RRType::DS ? 48 : 0;
+      break;  // SHA-384 (DS only)
+    default:
+      break;
+  }
+  std::size_t got = rd.size() - typePos - 1;
+  if (want != 0 && got != want) {
+    return Error(fmt::format("{}: type {} needs {} octets, got {}", what, digestType, want, got));
+  }
+  return {};
+}
+
 // Walks every field; on failure names the field that was malformed.
 Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
   std::size_t pos = 0;
@@ -325,7 +404,7 @@ Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
     return Error(
         fmt::format("malformed {} RDATA: {} octets after the last field", d.mnemonic, rd.size() - pos));
   }
-  return {};
+  return checkDigestLength(d.type, rd);
 }
 
 // Prints well-formed RDATA; false when some field has no presentation form.
@@ -360,12 +439,9 @@ bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std:
         s.append(buf.data());
         break;
       }
-      case F::Name: {
-        auto n = Name::fromWire(field);
-        if (!n.ok()) return false;
-        s.append(n->toText());
+      case F::Name:
+        appendNameText(s, field);
         break;
-      }
       case F::CharString:
         appendQuoted(s, field.subspan(1));
         break;
@@ -401,6 +477,88 @@ bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std:
 // ---------------------------------------------------------------------------
 // Text parsing.
 
+// The strict dotted quad inet_pton(AF_INET) accepts (four decimal parts 0-255,
+// no leading zeros), without copying into a C string. False for anything else;
+// the caller then asks inet_pton, so this can only be faster, not different.
+bool parseDottedQuad(std::string_view t, std::array<std::uint8_t, 16>& addr) {
+  std::size_t part = 0;
+  std::size_t i = 0;
+  while (true) {
+    std::size_t digits = 0;
+    unsigned v = 0;
+    while (i < t.size() && isDigit(t[i]) && digits < 4) {
+      v = v * 10 + static_cast<unsigned>(t[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && t[i - digits] == '0')) return false;
+    addr[part++] = static_cast<std::uint8_t>(v);
+    if (part == 4) return i == t.size();
+    if (i >= t.size() || t[i] != '.') return false;
+    ++i;
+  }
+}
+
+// Fast path of Name::fromText (RFC 1035 section 5.1) writing straight into
+// `out`, without a heap allocation. Returns false, with `out` unchanged, for
+// anything it does not accept; the caller then asks Name::fromText.
+bool appendNameFromText(std::string_view text, const Name& origin, Bytes& out) {
+  if (text.empty()) return false;
+  std::size_t start = out.size();
+  if (text == "@") {
+    auto w = origin.bytes();
+    out.insert(out.end(), w.begin(), w.end());
+    return true;
+  }
+  if (text == ".") {
+    out.push_back(0);
+    return true;
+  }
+  std::size_t labelStart = out.size();
+  out.push_back(0);
+  auto fail = [&] {
+    out.resize(start);
+    return false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      std::size_t len = out.size() - labelStart - 1;
+      if (len == 0) return fail();
+      out[labelStart] = static_cast<std::uint8_t>(len);
+      if (i + 1 == text.size()) {
+        out.push_back(0);  // absolute
+        return out.size() - start <= kMaxNameLength ? true : fail();
+      }
+      labelStart = out.size();
+      out.push_back(0);
+      continue;
+    }
+    if (c == '\\') {
+      if (i + 1 >= text.size()) return fail();
+      if (isDigit(text[i + 1])) {
+        if (i + 3 >= text.size() || !isDigit(text[i + 2]) || !isDigit(text[i + 3])) return fail();
+        int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+        if (v > 255) return fail();
+        c = static_cast<char>(v);
+        i += 3;
+      } else {
+        c = text[++i];
+      }
+    }
+    out.push_back(static_cast<std::uint8_t>(c));
+    if (out.size() - labelStart - 1 > kMaxLabelLength || out.size() - start > kMaxNameLength) return fail();
+  }
+  // Relative: close the last label and append the origin.
+  std::size_t len = out.size() - labelStart - 1;
+  if (len == 0) return fail();
+  out[labelStart] = static_cast<std::uint8_t>(len);
+  auto w = origin.bytes();
+  if (out.size() - start + w.size() > kMaxNameLength) return fail();
+  out.insert(out.end(), w.begin(), w.end());
+  return true;
+}
+
 std::string_view shown(std::string_view t) {
   return t.size() > 80 ? t.substr(0, 80) : t;
 }
@@ -410,11 +568,13 @@ Status genericFromText(RRType type, std::span<const TextToken> tokens, Bytes& ou
   std::size_t start = out.size();
   if (tokens.size() < 2) return Error("generic RDATA: missing length after \\#");
   std::uint64_t len = 0;
-  if (!parseDecimal(tokens[1].text, kMaxRdata, len)) {
+  if (tokens[1].quoted || !parseDecimal(tokens[1].text, kMaxRdata, len)) {
     return Error(fmt::format("generic RDATA: expected a length 0-65535, got '{}'", shown(tokens[1].text)));
   }
   int high = -1;
   for (std::size_t i = 2; i < tokens.size(); ++i) {
+    if (tokens[i].quoted)
+      return Error(fmt::format("generic RDATA: quoted hex \"{}\"", shown(tokens[i].text)));
     for (char c : tokens[i].text) {
       int v = hexValue(c);
       if (v < 0) return Error(fmt::format("generic RDATA: bad hex digit in '{}'", shown(tokens[i].text)));
@@ -445,16 +605,27 @@ class TextParser {
       : d_(d), tokens_(tokens), origin_(origin), out_(out) {}
 
   Status run() {
+    std::size_t start = out_.size();
     for (field_ = 0; field_ < d_.fields.size(); ++field_) {
       if (next_ >= tokens_.size()) return fieldError("missing field");
-      auto st = parseField(d_.fields[field_]);
+      Field f = d_.fields[field_];
+      // Like BIND, only string fields may be quoted ("10" is not a number).
+      if (f != F::CharString && f != F::CharStrings && f != F::StringRest) {
+        for (std::size_t i = next_; i < tokens_.size(); ++i) {
+          if (tokens_[i].quoted) {
+            return fieldError(fmt::format("expected an unquoted value, got \"{}\"", shown(tokens_[i].text)));
+          }
+          if (f != F::HexRest && f != F::Base64Rest) break;
+        }
+      }
+      auto st = parseField(f);
       if (!st.ok()) return st;
     }
     if (next_ < tokens_.size()) {
       return Error(fmt::format("{}: trailing data '{}' after {}", d_.mnemonic, shown(tokens_[next_].text),
                                d_.fieldNames.back()));
     }
-    return {};
+    return checkDigestLength(d_.type, std::span<const std::uint8_t>(out_).subspan(start));
   }
 
  private:
@@ -482,6 +653,10 @@ class TextParser {
     std::string_view t = tokens_[next_++].text;
     std::array<char, INET6_ADDRSTRLEN + 1> buf{};
     std::array<std::uint8_t, 16> addr{};
+    if (family == AF_INET && parseDottedQuad(t, addr)) {
+      out_.insert(out_.end(), addr.begin(), addr.begin() + 4);
+      return {};
+    }
     bool ok = t.size() < buf.size();
     if (ok) {
       t.copy(buf.data(), t.size());
@@ -530,6 +705,8 @@ class TextParser {
         return address(AF_INET6);
       case F::Name: {
         std::string_view t = tokens_[next_++].text;
+        if (appendNameFromText(t, origin_, out_)) return {};
+        // Slow path for the exact verdict and message (and any case the fast path declined).
         auto n = Name::fromText(t, origin_);
         if (!n.ok()) return fieldError(n.error().message);
         auto w = n->bytes();
@@ -613,8 +790,8 @@ Status fromTextImpl(RRType type, std::span<const TextToken> tokens, const Name& 
 const TypeDescriptor* findType(RRType type) {
   auto code = static_cast<std::uint16_t>(type);
   if (code < kSmallIndex.size()) {
-    int i = kSmallIndex[code];
-    return i < 0 ? nullptr : &kTypes[i];
+    std::uint8_t i = kSmallIndex[code];
+    return i == kNoIndex ? nullptr : &kTypes[i];
   }
   for (const auto& d : kTypes) {
     if (d.type == type) return &d;
@@ -648,7 +825,7 @@ std::string rdataToText(RRType type, std::span<const std::uint8_t> rdata) {
   if (d != nullptr && rdata.size() <= kMaxRdata) {
     std::string s;
     s.reserve(rdata.size() * 2 + 8);
-    if (printFields(*d, rdata, s)) return s;
+    if (printFields(*d, rdata, s) && checkDigestLength(type, rdata).ok()) return s;
   }
   return rdataToGeneric(rdata);
 }

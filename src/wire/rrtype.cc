@@ -25,8 +25,13 @@ constexpr std::array kTypeNames = {
     Mnemonic{"TLSA", 52},   Mnemonic{"TXT", 16},
 };
 
+// Includes the long forms BIND also reads (CHAOS, HESIOD); printing uses kClassPrint.
 constexpr std::array kClassNames = {
-    Mnemonic{"ANY", 255}, Mnemonic{"CH", 3}, Mnemonic{"HS", 4}, Mnemonic{"IN", 1}, Mnemonic{"NONE", 254},
+    Mnemonic{"ANY", 255}, Mnemonic{"CH", 3}, Mnemonic{"CHAOS", 3},  Mnemonic{"HESIOD", 4},
+    Mnemonic{"HS", 4},    Mnemonic{"IN", 1}, Mnemonic{"NONE", 254},
+};
+constexpr std::array kClassPrint = {
+    Mnemonic{"IN", 1}, Mnemonic{"CH", 3}, Mnemonic{"HS", 4}, Mnemonic{"NONE", 254}, Mnemonic{"ANY", 255},
 };
 
 constexpr bool sortedByText(const auto& table) {
@@ -102,7 +107,7 @@ Result<RRType> typeFromText(std::string_view text) {
 
 std::string classToText(RRClass cls) {
   auto code = static_cast<std::uint16_t>(cls);
-  std::string_view name = nameOf(kClassNames, code);
+  std::string_view name = nameOf(kClassPrint, code);
   if (!name.empty()) return std::string(name);
   return fmt::format("CLASS{}", code);
 }

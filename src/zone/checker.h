@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wire/name.h"
@@ -19,6 +20,36 @@
 #include "zonefile/diagnostic.h"
 
 namespace zk::zone {
+
+// A zero-filled array of u64 in anonymous memory, backed by transparent huge
+// pages when the kernel allows: the name table is probed at random, and 4 KiB
+// pages make each probe of a large table a TLB miss.
+class SlotTable {
+ public:
+  SlotTable() = default;
+  explicit SlotTable(std::size_t count);
+  ~SlotTable();
+  SlotTable(const SlotTable&) = delete;
+  SlotTable& operator=(const SlotTable&) = delete;
+  SlotTable(SlotTable&& other) noexcept { swap(other); }
+  SlotTable& operator=(SlotTable&& other) noexcept {
+    swap(other);
+    return *this;
+  }
+  void swap(SlotTable& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(bytes_, other.bytes_);
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  std::uint64_t& operator[](std::size_t i) { return data_[i]; }
+  const std::uint64_t& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  std::uint64_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
+};
 
 class ZoneRecords {
  public:
@@ -39,10 +70,15 @@ class ZoneRecords {
 
   // Hint from the input size, to avoid regrowing the arenas.
   void reserve(std::size_t records, std::size_t names);
-  // Stores one record; false when a storage limit (4 GiB of RDATA, 65535 octets
-  // of one RDATA) would be exceeded.
+  // Stores one record (call finishAdding() before the lookups below); false when a storage limit (4 GiB of
+  // RDATA, 65535 octets of one RDATA) would be exceeded.
   bool add(const wire::Name& owner, wire::RRType type, std::uint32_t ttl, std::span<const std::uint8_t> rdata,
            zonefile::Location location);
+
+  // Merges the owner names added since the last call (case-insensitively) and
+  // renumbers records; nameCount(), findName(), canonicalNameOrder() and the
+  // record name ids are valid after it. checkZone calls it.
+  void finishAdding();
 
   [[nodiscard]] const wire::Name& origin() const { return origin_; }
   [[nodiscard]] wire::RRClass rrClass() const { return class_; }
@@ -57,6 +93,9 @@ class ZoneRecords {
   }
   // Name id of a wire-form name (any case), if some record owns it.
   [[nodiscard]] std::optional<std::uint32_t> findName(std::span<const std::uint8_t> wire) const;
+  // findName for many names at once (faster for large batches); kNoName where absent.
+  static constexpr std::uint32_t kNoName = UINT32_MAX;
+  void findNames(std::span<const std::span<const std::uint8_t>> names, std::vector<std::uint32_t>& ids) const;
 
   // Sorts records by (name id, type, RDATA, file order); checkZone does this.
   void sortRecords();
@@ -70,8 +109,8 @@ class ZoneRecords {
   std::vector<Record>& mutableRecords() { return records_; }
 
  private:
-  std::uint32_t internName(std::span<const std::uint8_t> wire);
-  void growTable();
+  std::uint32_t appendName(std::span<const std::uint8_t> wire);
+  void growTable(std::uint32_t interned);
 
   wire::Name origin_;
   wire::RRClass class_;
@@ -79,8 +118,8 @@ class ZoneRecords {
   std::vector<std::uint8_t> rdataArena_;
   std::vector<std::uint8_t> nameArena_;
   std::vector<std::uint32_t> nameOffsets_;  // id -> offset; one extra at the end
-  std::vector<std::uint32_t> slots_;        // open addressing: 0 empty, else id + 1
-  std::uint32_t lastName_ = UINT32_MAX;
+  SlotTable slots_;                         // open addressing: hash high 32 bits | (id + 1); 0 = empty
+  std::uint32_t interned_ = 0;              // names [0, interned_) are distinct and in slots_
   std::uint32_t seq_ = 0;
 };
 

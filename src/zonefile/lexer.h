@@ -43,6 +43,9 @@ class Lexer {
   void skipRecord();
 
   [[nodiscard]] int parenDepth() const { return parenDepth_; }
+  // Offset of the next unread octet: everything before it is done with once a
+  // record has ended.
+  [[nodiscard]] std::size_t offset() const { return pos_; }
 
  private:
   void setError(std::string_view message, std::uint32_t line, std::uint32_t column);

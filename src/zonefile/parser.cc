@@ -1,6 +1,7 @@
 #include "zonefile/parser.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@ namespace {
 using wire::Name;
 using wire::RRClass;
 using wire::RRType;
+
+constexpr std::size_t kMaxKeptWarnings = 1000;
 
 constexpr bool isDigit(char c) {
   return c >= '0' && c <= '9';
@@ -46,6 +49,7 @@ bool looksLikeClass(std::string_view t) {
   if (t.size() == 2) {
     return equalsIgnoreCase(t, "IN") || equalsIgnoreCase(t, "CH") || equalsIgnoreCase(t, "HS");
   }
+  if (equalsIgnoreCase(t, "CHAOS") || equalsIgnoreCase(t, "HESIOD")) return true;
   if (startsWithIgnoreCase(t, "CLASS") && t.size() > 5) {
     for (char c : t.substr(5)) {
       if (!isDigit(c)) return false;
@@ -135,6 +139,61 @@ bool readWholeFile(const std::string& path, std::string& out, std::string& error
   return true;
 }
 
+// A whole file's text: mapped when it is a regular file, so that the pages the
+// parser has finished with can be dropped as it moves on (peak memory stays at
+// the records, not records + file); read into memory otherwise (pipes).
+class SourceText {
+ public:
+  SourceText() = default;
+  SourceText(const SourceText&) = delete;
+  SourceText& operator=(const SourceText&) = delete;
+  ~SourceText() {
+    if (map_ != nullptr) ::munmap(map_, size_);
+  }
+
+  bool open(const std::string& path, std::string& error) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error = std::strerror(errno);
+      return false;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        ::close(fd);
+        map_ = static_cast<char*>(p);
+        size_ = static_cast<std::size_t>(st.st_size);
+        ::madvise(map_, size_, MADV_SEQUENTIAL);
+        return true;
+      }
+    }
+    ::close(fd);
+    return readWholeFile(path, owned_, error);
+  }
+
+  [[nodiscard]] std::string_view text() const {
+    return map_ != nullptr ? std::string_view(map_, size_) : std::string_view(owned_);
+  }
+
+  // Drops the mapped pages before `offset` from memory, a few MiB at a time.
+  void releaseBefore(std::size_t offset) {
+    constexpr std::size_t kPage = 4096;
+    constexpr std::size_t kChunk = std::size_t{8} << 20;
+    if (map_ == nullptr) return;
+    const std::size_t aligned = offset & ~(kPage - 1);
+    if (aligned < released_ + kChunk) return;
+    ::madvise(map_ + released_, aligned - released_, MADV_DONTNEED);
+    released_ = aligned;
+  }
+
+ private:
+  std::string owned_;
+  char* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t released_ = 0;
+};
+
 std::string canonicalPath(const std::string& path) {
   char buf[PATH_MAX];
   if (::realpath(path.c_str(), buf) != nullptr) return buf;
@@ -149,7 +208,9 @@ class Parser {
     rdata_.reserve(1024);
   }
 
-  void parse(std::string_view text, std::uint32_t file, const std::string& dir, int depth);
+  // `source` (may be null) is told how far parsing got, to drop finished pages.
+  void parse(std::string_view text, std::uint32_t file, const std::string& dir, int depth,
+             SourceText* source = nullptr);
   void pushInclude(const std::string& canonical) { includeStack_.push_back(canonical); }
 
  private:
@@ -173,8 +234,14 @@ class Parser {
   }
   void warning(Location loc, std::string message) {
     if (stop_) return;
-    result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
-    ++result_.warnings;
+    // Counted always, kept up to a bound: a million-record zone must not keep a
+    // million copies of one warning.
+    if (++result_.warnings <= kMaxKeptWarnings) {
+      result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
+    } else if (result_.warnings == kMaxKeptWarnings + 1) {
+      result_.diagnostics.push_back({Severity::Warning, Location{loc.file, 0, 0},
+                                     "more warnings follow; only the first ones are shown"});
+    }
   }
 
   // Next token; reports a lexer error (once) and marks the record as failed.
@@ -194,7 +261,8 @@ class Parser {
   }
   Location loc(const Frame& f, const Token& t) const { return Location{f.file, t.line, t.column}; }
   void fail(Frame& f, const Token& t, std::string message) {
-    error(loc(f, t), std::move(message));
+    // A lexer error in this record was already reported and is the cause.
+    if (!recordFailed_) error(loc(f, t), std::move(message));
     skipRest(f, t);
   }
   // After a directive's arguments: the line must end.
@@ -225,7 +293,8 @@ class Parser {
   std::vector<std::string> includeStack_;
 };
 
-void Parser::parse(std::string_view text, std::uint32_t file, const std::string& dir, int depth) {
+void Parser::parse(std::string_view text, std::uint32_t file, const std::string& dir, int depth,
+                   SourceText* source) {
   Lexer lex(text);
   Frame f{lex, file, dir, depth};
   while (!stop_) {
@@ -238,6 +307,7 @@ void Parser::parse(std::string_view text, std::uint32_t file, const std::string&
       continue;
     }
     record(f, t);
+    if (source != nullptr) source->releaseBefore(lex.offset());
   }
 }
 
@@ -338,6 +408,11 @@ void Parser::record(Frame& f, Token t) {
   auto st = wire::rdataFromText(*type, tokens_, origin_, rdata_);
   if (!st) {
     error(rdataLoc, fmt::format("bad {} record data: {}", wire::typeToText(*type), st.error().message));
+    return;
+  }
+  if (rdata_.size() > 0xffff) {
+    error(rdataLoc, fmt::format("{} record data is {} octets; the maximum is 65535 (RFC 1035 section 3.2.1)",
+                                wire::typeToText(*type), rdata_.size()));
     return;
   }
 
@@ -452,7 +527,8 @@ void Parser::include(Frame& f, const Token& directiveToken) {
     error(at, fmt::format("$INCLUDE nested more than {} levels deep", options_.maxIncludeDepth));
     return;
   }
-  const std::string path = (!fileName.empty() && fileName[0] == '/') ? fileName : f.dir + "/" + fileName;
+  const bool absolute = !fileName.empty() && fileName[0] == '/';
+  const std::string path = absolute || f.dir == "." ? fileName : f.dir + "/" + fileName;
   const std::string canonical = canonicalPath(path);
   for (const auto& open : includeStack_) {
     if (open == canonical) {
@@ -460,9 +536,9 @@ void Parser::include(Frame& f, const Token& directiveToken) {
       return;
     }
   }
-  std::string content;
+  SourceText content;
   std::string why;
-  if (!readWholeFile(path, content, why)) {
+  if (!content.open(path, why)) {
     error(at, fmt::format("cannot read $INCLUDE file '{}': {}", path, why));
     return;
   }
@@ -474,7 +550,7 @@ void Parser::include(Frame& f, const Token& directiveToken) {
   if (newOrigin) origin_ = *newOrigin;
   const std::uint32_t id = result_.files.add(path);
   includeStack_.push_back(canonical);
-  parse(content, id, dirOf(path), f.depth + 1);
+  parse(content.text(), id, dirOf(path), f.depth + 1, &content);
   includeStack_.pop_back();
   origin_ = savedOrigin;
   owner_ = savedOwner;
@@ -531,21 +607,30 @@ bool parseTtl(std::string_view text, std::uint32_t& out) {
   return true;
 }
 
-ParseResult parseZoneBuffer(std::string_view text, std::string_view displayName, const ParseOptions& options,
-                            const RecordCallback& onRecord) {
+namespace {
+
+ParseResult parseText(std::string_view text, std::string_view displayName, const ParseOptions& options,
+                      const RecordCallback& onRecord, SourceText* source) {
   ParseResult result;
   const std::uint32_t id = result.files.add(std::string(displayName));
   Parser parser(options, onRecord, result);
   parser.pushInclude(canonicalPath(std::string(displayName)));
-  parser.parse(text, id, dirOf(displayName), 0);
+  parser.parse(text, id, dirOf(displayName), 0, source);
   return result;
+}
+
+}  // namespace
+
+ParseResult parseZoneBuffer(std::string_view text, std::string_view displayName, const ParseOptions& options,
+                            const RecordCallback& onRecord) {
+  return parseText(text, displayName, options, onRecord, nullptr);
 }
 
 ParseResult parseZoneFile(const std::string& path, const ParseOptions& options,
                           const RecordCallback& onRecord) {
-  std::string content;
+  SourceText content;
   std::string why;
-  if (!readWholeFile(path, content, why)) {
+  if (!content.open(path, why)) {
     ParseResult result;
     result.files.add(path);
     result.diagnostics.push_back(
@@ -553,7 +638,7 @@ ParseResult parseZoneFile(const std::string& path, const ParseOptions& options,
     result.errors = 1;
     return result;
   }
-  return parseZoneBuffer(content, path, options, onRecord);
+  return parseText(content.text(), path, options, onRecord, &content);
 }
 
 }  // namespace zk::zonefile

@@ -4,7 +4,7 @@
 The wire hex is built here field by field from the RFC layouts (an encoder
 independent of the C++ code under test), so the C++ test compares two separate
 implementations. Presentation strings are written by hand in canonical form and
-were cross-checked with BIND's named-compilezone (see rrtypes_bind_check.sh).
+were cross-checked with BIND's named-compilezone (rrtypes_bind_check.py).
 """
 import base64
 import ipaddress
@@ -96,7 +96,7 @@ rows = [
 unknown = [
     ('TYPE65534', bytes.fromhex('abcdef')),
     ('TYPE65534', b''),
-    ('TYPE260', bytes(range(0, 40))),
+    ('TYPE65280', bytes(range(0, 40))),
 ]
 
 # Inputs that are accepted but not canonical: (type, input, canonical, wire).

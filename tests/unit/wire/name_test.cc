@@ -150,3 +150,22 @@ TEST(ReadName, RejectsOverlongDecompressedName) {
 
 }  // namespace
 }  // namespace zk::wire
+
+namespace zk::wire {
+namespace {
+// Regression: a chain of 1000 pointers each one octet back is loop-free but must
+// still be refused (CPU cost), as MessageView does.
+TEST(ReadName, RejectsLongPointerChains) {
+  std::vector<std::uint8_t> m = {0};  // root at offset 0
+  for (int i = 0; i < 1000; ++i) {
+    std::size_t prev = m.size() < 2 ? 0 : m.size() - 2;
+    m.push_back(static_cast<std::uint8_t>(0xC0 | (prev >> 8)));
+    m.push_back(static_cast<std::uint8_t>(prev & 0xFF));
+  }
+  std::size_t off = m.size() - 2;
+  EXPECT_FALSE(readName(m, off).ok());
+  std::size_t shortOff = 1 + 2 * 10;  // a chain of 11 pointers is fine
+  EXPECT_TRUE(readName(m, shortOff).ok());
+}
+}  // namespace
+}  // namespace zk::wire

@@ -101,6 +101,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{RRType::DS, "1 8 2 abcx", "DS digest: bad hex digit in 'abcx'"},
         BadCase{RRType::DS, "1 8 2 abc", "DS digest: odd number of hex digits"},
         BadCase{RRType::DS, "1 256 2 ab", "DS algorithm: expected a number 0-255, got '256'"},
+        BadCase{RRType::DS, "1 8 2 abcd", "DS digest: type 2 needs 32 octets, got 2"},
+        BadCase{RRType::DS, "1 8 1 abcd", "DS digest: type 1 needs 20 octets, got 2"},
+        BadCase{RRType::DS, "1 8 4 abcd", "DS digest: type 4 needs 48 octets, got 2"},
+        BadCase{RRType::SSHFP, "1 1 abcd", "SSHFP fingerprint: type 1 needs 20 octets, got 2"},
+        BadCase{RRType::SSHFP, "1 2 abcd", "SSHFP fingerprint: type 2 needs 32 octets, got 2"},
+        BadCase{RRType::DS, "\\# 6 00010802abcd",
+                "generic RDATA is not valid DS: DS digest: type 2 needs 32"},
+        BadCase{RRType::MX, "\"10\" a.", "MX preference: expected an unquoted value, got \"10\""},
+        BadCase{RRType::NS, "\"a.b\"", "NS nsdname: expected an unquoted value"},
+        BadCase{RRType::A, "\"1.2.3.4\"", "A address: expected an unquoted value"},
+        BadCase{RRType::DS, "1 8 3 ab \"cd\"", "DS digest: expected an unquoted value, got \"cd\""},
+        BadCase{RRType::A, "\\# \"4\" 01020304", "generic RDATA: expected a length"},
+        BadCase{RRType::A, "\\# 4 \"01020304\"", "generic RDATA: quoted hex"},
+        BadCase{RRType::A, "01.2.3.4", "bad IPv4 address '01.2.3.4'"},
         BadCase{RRType::SSHFP, "1 1 a b c", "SSHFP fingerprint: odd number of hex digits"},
         BadCase{RRType::TLSA, "3 1 1 zz", "TLSA certificate data: bad hex digit"},
         BadCase{RRType::DNSKEY, "257 3 8 AwEAA", "DNSKEY public key: bad base64"},
@@ -108,7 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{RRType::DNSKEY, "257 3 8 A=AA", "DNSKEY public key: bad base64"},
         BadCase{RRType::DNSKEY, "257 3", "DNSKEY algorithm: missing field"},
         BadCase{RRType::CAA, "0 is-sue \"x\"", "CAA tag: expected letters and digits only, got 'is-sue'"},
-        BadCase{RRType::CAA, "0 \"\" \"x\"", "CAA tag: expected letters and digits only, got ''"},
+        BadCase{RRType::CAA, "0 \"\" \"x\"", "CAA tag: expected an unquoted value, got \"\""},
         BadCase{RRType::CAA, kCaa256.c_str(), "CAA tag: expected letters and digits only"},
         BadCase{RRType::CAA, "0 issue", "CAA value: missing field"},
         BadCase{RRType::CAA, "0 issue a b", "CAA: trailing data 'b' after value"},
@@ -208,17 +222,20 @@ TEST(Rdata, MalformedWirePrintsGeneric) {
   EXPECT_EQ(rdataToText(RRType::TXT, hex("0361")), "\\# 2 0361");
   EXPECT_EQ(rdataToText(RRType::CAA, hex("0000")), "\\# 2 0000");              // empty tag
   EXPECT_EQ(rdataToText(RRType::CAA, hex("00022d2d78")), "\\# 5 00022d2d78");  // tag "--"
-  EXPECT_EQ(rdataToText(RRType::DS, hex("00010802")), "\\# 4 00010802");       // empty digest
+  EXPECT_EQ(rdataToText(RRType::DS, hex("00010803")), "\\# 4 00010803");       // empty digest
   EXPECT_EQ(rdataToText(RRType::DNSKEY, hex("01010308")), "\\# 4 01010308");
   EXPECT_EQ(rdataToText(RRType::CNAME, hex("c00c")), "\\# 2 c00c");  // compression pointer
   EXPECT_EQ(rdataToText(static_cast<RRType>(65534), hex("01")), "\\# 1 01");
   EXPECT_EQ(rdataToText(RRType::OPT, hex("")), "\\# 0");
   EXPECT_FALSE(validateRdata(RRType::DS, hex("000108")).ok());
-  EXPECT_TRUE(validateRdata(RRType::DS, hex("00010802")).ok());  // valid, just has no text form
+  EXPECT_TRUE(validateRdata(RRType::DS, hex("00010803")).ok());   // valid, just has no text form
+  EXPECT_FALSE(validateRdata(RRType::DS, hex("00010802")).ok());  // SHA-256 needs 32 octets
+  EXPECT_EQ(rdataToText(RRType::DS, hex("000108013228")), "\\# 6 000108013228");  // SHA-1 needs 20
+  EXPECT_EQ(rdataToText(RRType::SSHFP, hex("01023228")), "\\# 4 01023228");
   // ...and the generic form it prints reads back.
-  auto r = parse(RRType::DS, rdataToText(RRType::DS, hex("00010802")));
+  auto r = parse(RRType::DS, rdataToText(RRType::DS, hex("00010803")));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(hexEncode(*r), "00010802");
+  EXPECT_EQ(hexEncode(*r), "00010803");
 }
 
 TEST(Rdata, ValidateNamesErrors) {

@@ -55,6 +55,11 @@ TEST(RRClass, MnemonicsAndGeneric) {
   EXPECT_EQ(*classFromText("NONE"), RRClass::NONE);
   EXPECT_EQ(*classFromText("any"), RRClass::ANY);
   EXPECT_EQ(*classFromText("CLASS1"), RRClass::IN);
+  EXPECT_EQ(*classFromText("chaos"), RRClass::CH);
+  EXPECT_EQ(*classFromText("HESIOD"), RRClass::HS);
+  EXPECT_EQ(classToText(RRClass::HS), "HS");
+  EXPECT_EQ(classToText(RRClass::NONE), "NONE");
+  EXPECT_EQ(classToText(RRClass::ANY), "ANY");
   EXPECT_EQ(*classFromText("class42"), static_cast<RRClass>(42));
   EXPECT_EQ(classToText(RRClass::IN), "IN");
   EXPECT_EQ(classToText(RRClass::CH), "CH");

@@ -1,0 +1,161 @@
+#pragma once
+// The hosted-zone store: the durable state behind the Route53-compatible API and
+// the `local` provider, and the source of the DNS server's zone snapshots.
+//
+// Data flows one way: API / controller -> ZoneStore::applyChanges (one atomic
+// transaction, SOA serial bumped, journal entry written) -> ChangeListener ->
+// the server builds a new immutable ZoneSnapshot and swaps it in.
+//
+// Implementations: sqlite/ (embedded default, WAL, fsync on commit); later an
+// etcd-backed replicated store behind the same interface.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <variant>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "wire/name.h"
+#include "wire/rdata.h"
+#include "wire/rrtype.h"
+
+namespace zk::store {
+
+// Route53 error codes the store can produce; the API maps them to HTTP statuses.
+enum class ErrorCode : std::uint8_t {
+  InvalidInput,
+  InvalidChangeBatch,          // a batch that fails Route53's rules (messages listed)
+  NoSuchHostedZone,
+  HostedZoneAlreadyExists,     // same CallerReference
+  HostedZoneNotEmpty,          // delete with records other than apex SOA/NS
+  NoSuchChange,
+  PriorRequestNotComplete,
+  Internal,                    // I/O or database failure: nothing was changed
+};
+
+struct StoreError {
+  ErrorCode code;
+  std::vector<std::string> messages;  // InvalidChangeBatch lists every problem
+};
+
+template <class T>
+using StoreResult = std::variant<T, StoreError>;
+
+// Route53 "AliasTarget": answered by the DNS server as the target's A/AAAA.
+struct AliasTarget {
+  std::string hostedZoneId;
+  wire::Name dnsName;
+  bool evaluateTargetHealth = false;
+};
+
+// One record set as Route53 models it: name + type, TTL and values, or an alias.
+struct RecordSet {
+  wire::Name name;
+  wire::RRType type = wire::RRType::A;
+  std::uint32_t ttl = 0;                  // unused for aliases
+  std::vector<wire::Bytes> rdata;         // uncompressed wire RDATA, one per value
+  std::optional<AliasTarget> alias;
+  friend bool operator==(const RecordSet&, const RecordSet&) = default;
+};
+
+enum class ChangeAction : std::uint8_t { Create, Delete, Upsert };
+
+struct Change {
+  ChangeAction action;
+  RecordSet recordSet;
+};
+
+struct ChangeBatch {
+  std::string comment;
+  std::vector<Change> changes;
+};
+
+enum class ChangeStatus : std::uint8_t { Pending, InSync };
+
+struct ChangeInfo {
+  std::string id;            // "C" + base32, as Route53
+  ChangeStatus status = ChangeStatus::Pending;
+  std::int64_t submittedAt = 0;  // unix seconds
+  std::string comment;
+  std::string zoneId;
+  std::uint32_t serial = 0;  // SOA serial this batch produced (RFC 1982)
+};
+
+struct HostedZone {
+  std::string id;            // "Z" + 13-21 uppercase alphanumerics
+  wire::Name name;
+  std::string callerReference;
+  std::string comment;
+  bool privateZone = false;
+  std::uint64_t recordSetCount = 0;
+  std::vector<wire::Name> nameServers;  // the zone's delegation set
+  std::int64_t createdAt = 0;
+  std::uint32_t serial = 0;
+};
+
+struct NewZone {
+  wire::Name name;
+  std::string callerReference;
+  std::string comment;
+};
+
+// Where a ListResourceRecordSets page starts (StartRecordName/Type/Identifier).
+struct RecordSetKey {
+  wire::Name name;
+  std::optional<wire::RRType> type;
+};
+
+struct RecordSetPage {
+  std::vector<RecordSet> recordSets;
+  std::optional<RecordSetKey> next;  // set when IsTruncated
+};
+
+enum class TagResource : std::uint8_t { HostedZone, HealthCheck };
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+// Called after a batch commits (and after create/delete of a zone), from the
+// committing thread; the server uses it to publish a new snapshot.
+using ChangeListener = std::function<void(const std::string& zoneId, std::uint32_t serial)>;
+
+class ZoneStore {
+ public:
+  virtual ~ZoneStore() = default;
+
+  virtual StoreResult<HostedZone> createZone(const NewZone& zone) = 0;
+  virtual StoreResult<HostedZone> getZone(std::string_view zoneId) = 0;
+  // Ordered by name (Route53 order: labels reversed), starting at `startName` if set.
+  virtual StoreResult<std::vector<HostedZone>> listZones() = 0;
+  virtual StoreResult<bool> deleteZone(std::string_view zoneId) = 0;
+
+  // Route53 ChangeResourceRecordSets semantics, all or nothing.
+  virtual StoreResult<ChangeInfo> applyChanges(std::string_view zoneId, const ChangeBatch& batch) = 0;
+  // Record sets in Route53's ListResourceRecordSets order (names with labels
+  // reversed, then type), from `start` on, at most `maxItems`.
+  virtual StoreResult<RecordSetPage> listRecordSets(std::string_view zoneId,
+                                                    const std::optional<RecordSetKey>& start,
+                                                    std::size_t maxItems) = 0;
+  // The whole zone as DNS records with its serial, for building a snapshot
+  // (aliases as ALIAS records) and for `zonekeeper zone export`.
+  struct ZoneContents {
+    HostedZone zone;
+    std::vector<RecordSet> recordSets;
+  };
+  virtual StoreResult<ZoneContents> zoneContents(std::string_view zoneId) = 0;
+
+  virtual StoreResult<Tags> tags(TagResource resource, std::string_view id) = 0;
+  virtual StoreResult<bool> changeTags(TagResource resource, std::string_view id, const Tags& add,
+                                       const std::vector<std::string>& removeKeys) = 0;
+
+  virtual StoreResult<ChangeInfo> getChange(std::string_view changeId) = 0;
+  // The DNS servers report what they serve; changes become INSYNC when every
+  // serving server has a serial at or past theirs.
+  virtual void markServed(std::string_view zoneId, std::uint32_t serial) = 0;
+
+  virtual void setListener(ChangeListener listener) = 0;
+};
+
+}  // namespace zk::store
