@@ -1,6 +1,6 @@
 // Whole query path: any bytes -> QueryProcessor (UDP and TCP) -> the answer
-// must parse (header, question, every record and its RDATA), keep the query
-// ID, and fit the transport's size limit.
+// must parse (header, question, every record and its RDATA, and with
+// wire::MessageView), keep the query ID, and fit the transport's size limit.
 
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +9,7 @@
 
 #include "../unit/query/golden_util.h"
 #include "query/processor.h"
+#include "wire/message.h"
 #include "zone/loader.h"
 #include "zone/zone_table.h"
 
@@ -129,6 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (t == zk::query::Transport::Udp && n > 1232) std::abort();
     std::string text = zk::query::testing::formatResponse({out.data(), n});
     if (text.starts_with("unparseable")) std::abort();
+    if (!zk::wire::MessageView::parse({out.data(), n}).ok()) std::abort();  // the wire library agrees
   }
   return 0;
 }

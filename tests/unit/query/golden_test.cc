@@ -14,6 +14,7 @@
 
 #include "golden_util.h"
 #include "query/processor.h"
+#include "wire/message.h"
 #include "zone/loader.h"
 #include "zone/zone_table.h"
 
@@ -139,6 +140,8 @@ std::string runCase(Fixture& f, const Case& c) {
   auto q = buildQuery(spec);
   std::size_t n = qp.process(q, out, spec.tcp ? Transport::Tcp : Transport::Udp);
   if (n == 0) return "no response\n";
+  if (auto mv = wire::MessageView::parse({out.data(), n}); !mv)
+    return "MessageView rejects: " + mv.error().message;
   std::string text = formatResponse({out.data(), n});
   if (!text.empty() && text.back() != '\n') text += '\n';
   return text;
