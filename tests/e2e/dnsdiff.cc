@@ -74,10 +74,10 @@ std::vector<std::uint8_t> exchangeTcp(const Target& t, const std::vector<std::ui
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   std::vector<std::uint8_t> out;
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&t.addr), sizeof t.addr) == 0) {
-    std::vector<std::uint8_t> msg{static_cast<std::uint8_t>(q.size() >> 8),
-                                  static_cast<std::uint8_t>(q.size())};
-    msg.insert(msg.end(), q.begin(), q.end());
-    ::send(fd, msg.data(), msg.size(), MSG_NOSIGNAL);
+    const std::uint8_t prefix[2] = {static_cast<std::uint8_t>(q.size() >> 8),
+                                    static_cast<std::uint8_t>(q.size())};
+    ::send(fd, prefix, 2, MSG_NOSIGNAL | MSG_MORE);  // length prefix, then the message (RFC 7766 section 8)
+    ::send(fd, q.data(), q.size(), MSG_NOSIGNAL);
     std::uint8_t len[2];
     if (readFull(fd, len, 2)) {
       out.resize((std::size_t{len[0]} << 8) | len[1]);
