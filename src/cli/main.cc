@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/zone_store_cmd.h"
+#include "cli/serve_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
 
   zk::cli::addZoneCommand(app);
   zk::cli::addZoneStoreCommands(app);
+  zk::cli::addServeCommand(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

@@ -1,0 +1,315 @@
+// `zonekeeper serve --listen ADDR:PORT --zone ORIGIN=FILE --workers N`:
+// loads the zones, answers on UDP and TCP, reloads changed zone files on
+// SIGHUP (each zone swapped in one step) and exits cleanly on SIGTERM/SIGINT.
+
+#include "cli/serve_cmd.h"
+
+#include <malloc.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "query/upstream_alias.h"
+#include "server/metrics_http.h"
+#include "server/server.h"
+#include "zone/loader.h"
+#include "zone/zone_table.h"
+
+namespace zk::cli {
+namespace {
+
+struct ServeArgs {
+  std::vector<std::string> listen;
+  std::vector<std::string> zones;
+  unsigned workers = 1;
+  unsigned tcpIdleMs = 10000;
+  unsigned tcpMaxConnections = 1024;
+  unsigned udpPayload = 1232;
+  std::string aliasResolver;
+  std::string metricsListen;
+};
+
+const char* kRcodeNames[16] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
+                               "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "RCODE11",
+                               "RCODE12",  "RCODE13", "RCODE14",  "RCODE15"};
+
+// Prometheus text exposition format.
+std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& table) {
+  std::string out;
+  out += "# HELP zonekeeper_queries_total DNS queries received.\n# TYPE zonekeeper_queries_total counter\n";
+  server::CounterTotals totals[2] = {srv.totals(query::Transport::Udp), srv.totals(query::Transport::Tcp)};
+  const char* names[2] = {"udp", "tcp"};
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_queries_total{{transport=\"{}\"}} {}\n", names[i], totals[i].queries);
+  }
+  out +=
+      "# HELP zonekeeper_responses_total DNS responses sent, by RCODE.\n# TYPE zonekeeper_responses_total "
+      "counter\n";
+  for (int i = 0; i < 2; ++i) {
+    for (int r = 0; r < 16; ++r) {
+      if (totals[i].rcodes[r] != 0 || r == 0 || r == 3 || r == 5) {
+        out += fmt::format("zonekeeper_responses_total{{transport=\"{}\",rcode=\"{}\"}} {}\n", names[i],
+                           kRcodeNames[r], totals[i].rcodes[r]);
+      }
+    }
+  }
+  out +=
+      "# HELP zonekeeper_truncated_total Responses sent with TC set.\n# TYPE zonekeeper_truncated_total "
+      "counter\n";
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_truncated_total{{transport=\"{}\"}} {}\n", names[i], totals[i].truncated);
+  }
+  out +=
+      "# HELP zonekeeper_dropped_total Packets not answered (responses, runts).\n# TYPE "
+      "zonekeeper_dropped_total counter\n";
+  for (int i = 0; i < 2; ++i) {
+    out += fmt::format("zonekeeper_dropped_total{{transport=\"{}\"}} {}\n", names[i], totals[i].dropped);
+  }
+  out += "# HELP zonekeeper_tcp_connections Open TCP connections.\n# TYPE zonekeeper_tcp_connections gauge\n";
+  out += fmt::format("zonekeeper_tcp_connections {}\n", totals[1].connections);
+  auto set = table.current();
+  out +=
+      "# HELP zonekeeper_zone_serial SOA serial of each served zone.\n# TYPE zonekeeper_zone_serial gauge\n";
+  for (const auto& z : set->zones()) {
+    out += fmt::format("zonekeeper_zone_serial{{zone=\"{}\"}} {}\n", z->origin().toText(), z->serial());
+  }
+  out +=
+      "# HELP zonekeeper_zone_records Records in each served zone.\n# TYPE zonekeeper_zone_records gauge\n";
+  for (const auto& z : set->zones()) {
+    out += fmt::format("zonekeeper_zone_records{{zone=\"{}\"}} {}\n", z->origin().toText(), z->recordCount());
+  }
+  return out;
+}
+
+struct ZoneSource {
+  wire::Name origin;
+  std::string path;
+  timespec mtime{};
+  off_t size = -1;
+  ino_t inode = 0;
+};
+
+template <class... Args>
+void logLine(fmt::format_string<Args...> f, Args&&... args) {
+  std::string line = "zonekeeper serve: " + fmt::format(f, std::forward<Args>(args)...) + "\n";
+  std::fputs(line.c_str(), stderr);
+}
+
+[[noreturn]] void fail(int code, const std::string& message) {
+  logLine("{}", message);
+  throw CLI::RuntimeError(code);
+}
+
+bool statChanged(ZoneSource& z, bool update) {
+  struct stat st {};
+  if (::stat(z.path.c_str(), &st) != 0) return true;  // let the load report the error
+  bool changed = st.st_mtim.tv_sec != z.mtime.tv_sec || st.st_mtim.tv_nsec != z.mtime.tv_nsec ||
+                 st.st_size != z.size || st.st_ino != z.inode;
+  if (update) {
+    z.mtime = st.st_mtim;
+    z.size = st.st_size;
+    z.inode = st.st_ino;
+  }
+  return changed;
+}
+
+// Loads one zone and publishes it; on error the old snapshot stays.
+bool loadZone(ZoneSource& z, zone::ZoneTable& table) {
+  auto start = std::chrono::steady_clock::now();
+  statChanged(z, true);
+  auto snap = zone::loadZoneFile(z.path, z.origin);
+  if (!snap) {
+    logLine("zone {} from {}: {}", z.origin.toText(), z.path, snap.error().message);
+    return false;
+  }
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  logLine("zone {} loaded from {}: serial {}, {} records, {} names, {:.1f} MiB, {} ms", z.origin.toText(),
+          z.path, (*snap)->serial(), (*snap)->recordCount(), (*snap)->nodeCount(),
+          static_cast<double>((*snap)->memoryBytes()) / (1024.0 * 1024.0), ms);
+  table.upsert(*snap);
+  ::malloc_trim(0);  // give the builder's temporary memory back to the system
+  return true;
+}
+
+void runServe(const ServeArgs& args) {
+  server::ServerOptions opts;
+  opts.workers = args.workers;
+  opts.tcpIdleTimeoutMs = args.tcpIdleMs;
+  opts.tcpMaxConnections = args.tcpMaxConnections;
+  opts.processor.udpPayload = static_cast<std::uint16_t>(args.udpPayload);
+  std::vector<std::string> listen = args.listen;
+  if (listen.empty()) listen.emplace_back("127.0.0.1:5353");
+  for (const std::string& l : listen) {
+    auto a = server::ListenAddress::parse(l);
+    if (!a) fail(kExitUsage, a.error().message);
+    opts.listen.push_back(*a);
+  }
+  std::vector<ZoneSource> sources;
+  for (const std::string& spec : args.zones) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      fail(kExitUsage, fmt::format("bad --zone '{}': expected ORIGIN=FILE", spec));
+    }
+    auto origin = wire::Name::fromText(spec.substr(0, eq));
+    if (!origin) fail(kExitUsage, fmt::format("bad zone origin in '{}': {}", spec, origin.error().message));
+    sources.push_back(ZoneSource{*origin, spec.substr(eq + 1)});
+  }
+  if (sources.empty()) logLine("warning: no --zone given; every query will be REFUSED");
+
+  // Signals are taken synchronously by this thread; workers never see them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  zone::ZoneTable table;
+  for (ZoneSource& z : sources) {
+    if (!loadZone(z, table)) fail(kExitFailed, "not starting: a zone failed to load");
+  }
+  std::unique_ptr<query::UpstreamAliasResolver> resolver;
+  auto watchTargets = [&] {
+    if (!resolver) return;
+    auto targets = query::externalAliasTargets(*table.current());
+    for (const auto& t : targets) {
+      resolver->watch({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()});
+    }
+    resolver->prime(std::chrono::milliseconds(3000));
+  };
+  if (!args.aliasResolver.empty()) {
+    auto a = server::ListenAddress::parse(args.aliasResolver);
+    if (!a) a = server::ListenAddress::parse(args.aliasResolver + ":53");
+    if (!a)
+      fail(kExitUsage, fmt::format("bad --alias-resolver '{}': expected ADDR[:PORT]", args.aliasResolver));
+    query::UpstreamOptions uo;
+    uo.upstream = a->addr;
+    uo.upstreamLength = a->length;
+    resolver = std::make_unique<query::UpstreamAliasResolver>(uo);
+    watchTargets();
+    resolver->start();
+    logLine("ALIAS targets outside our zones are resolved through {}", a->toText());
+  }
+  server::Server srv(table, opts, resolver.get());
+  if (auto st = srv.start(); !st) fail(kExitFailed, st.error().message);
+  std::unique_ptr<server::MetricsHttpServer> metrics;
+  if (!args.metricsListen.empty()) {
+    auto a = server::ListenAddress::parse(args.metricsListen);
+    if (!a) fail(kExitUsage, fmt::format("bad --metrics-listen: {}", a.error().message));
+    metrics =
+        std::make_unique<server::MetricsHttpServer>(*a, [&srv, &table] { return renderMetrics(srv, table); });
+    if (auto st = metrics->start(); !st) fail(kExitFailed, st.error().message);
+    logLine("metrics on http://{}/metrics", metrics->address().toText());
+  }
+  for (const auto& a : srv.boundAddresses())
+    logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&sigs, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      std::size_t reloaded = 0;
+      for (ZoneSource& z : sources) {
+        if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
+      }
+      logLine("SIGHUP: {} zone(s) reloaded", reloaded);
+      if (reloaded != 0) watchTargets();
+      continue;
+    }
+    logLine("signal {}: stopping", sig);
+    break;
+  }
+  if (metrics) metrics->stop();
+  srv.stop();
+  if (resolver) resolver->stop();
+  auto u = srv.totals(query::Transport::Udp);
+  auto t = srv.totals(query::Transport::Tcp);
+  logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses", u.queries,
+          u.responses, u.truncated, t.queries, t.responses);
+}
+
+// Fills options not given on the command line from a TOML/INI file (keys are
+// the long option names, optionally under a [serve] section).
+void applyConfigFile(CLI::App& serve, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(kExitUsage, fmt::format("cannot read --config {}", path));
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_config(in);
+  } catch (const CLI::ParseError& e) {
+    fail(kExitUsage, fmt::format("--config {}: {}", path, e.what()));
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "serve")) continue;
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    CLI::Option* opt = serve.get_option_no_throw("--" + item.name);
+    if (opt == nullptr || item.name == "config") {
+      fail(kExitUsage, fmt::format("--config {}: unknown option '{}'", path, item.name));
+    }
+    if (opt->count() != 0) continue;  // the command line wins
+    try {
+      for (const std::string& v : item.inputs) opt->add_result(v);
+      opt->run_callback();
+    } catch (const CLI::ParseError& e) {
+      fail(kExitUsage, fmt::format("--config {}: {}: {}", path, item.name, e.what()));
+    }
+  }
+}
+
+}  // namespace
+
+void addServeCommand(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* serve = app.add_subcommand(
+      "serve",
+      "Serve zones as an authoritative DNS server over UDP and TCP. SIGHUP reloads zone files that changed; "
+      "SIGTERM or SIGINT stops.");
+  serve->add_option(
+      "-l,--listen", args->listen,
+      "ADDR:PORT or [IPV6]:PORT to answer on, UDP and TCP (repeatable; default 127.0.0.1:5353)");
+  serve->add_option("-z,--zone", args->zones, "ORIGIN=FILE: a zone to serve from a zone file (repeatable)");
+  serve
+      ->add_option("-w,--workers", args->workers,
+                   "UDP worker threads per address (one SO_REUSEPORT socket each)")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  serve->add_option("--tcp-idle-timeout-ms", args->tcpIdleMs, "Close idle TCP connections after this long")
+      ->capture_default_str();
+  serve->add_option("--tcp-max-connections", args->tcpMaxConnections, "Open TCP connections per address")
+      ->check(CLI::Range(1U, 1000000U))
+      ->capture_default_str();
+  serve->add_option("--udp-payload", args->udpPayload, "EDNS UDP payload size advertised and used (512-4096)")
+      ->check(CLI::Range(512U, 4096U))
+      ->capture_default_str();
+  serve->add_option(
+      "--alias-resolver", args->aliasResolver,
+      "ADDR[:PORT] of a recursive resolver for ALIAS targets outside the served zones (without it "
+      "such ALIASes answer SERVFAIL)");
+  serve->add_option("--metrics-listen", args->metricsListen,
+                    "ADDR:PORT for a Prometheus endpoint (GET /metrics): queries, responses by RCODE, "
+                    "truncations, TCP connections, zone serials");
+  auto configPath = std::make_shared<std::string>();
+  serve
+      ->add_option(
+          "-c,--config", *configPath,
+          "TOML file with any of these options by their long names (listen = [\"127.0.0.1:53\"], "
+          "zone = [\"example.com.=db.example\"], workers = 2, ...); flags given on the command line win")
+      ->check(CLI::ExistingFile);
+  serve->callback([args, configPath, serve] {
+    if (!configPath->empty()) applyConfigFile(*serve, *configPath);
+    runServe(*args);
+  });
+}
+
+}  // namespace zk::cli
