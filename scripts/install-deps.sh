@@ -10,12 +10,12 @@ pkgs=(
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev libsqlite3-dev
-  # reference tools used by the tests (named-checkzone, dig, kdig)
-  bind9-utils bind9-dnsutils knot-dnsutils python3
+  # reference tools used by the tests (named-checkzone, dig, kdig; knotd for the differential test)
+  bind9-utils bind9-dnsutils knot-dnsutils knot python3
 )
 bench_pkgs=(
   # zone-load and query benchmarks (bench/): anchor servers, load generator, /usr/bin/time
-  knot nsd bind9 dnsperf time
+  nsd bind9 dnsperf time
 )
 for arg in "$@"; do
   case $arg in
