@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/api_commands.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
 
   zk::cli::addZoneCommand(app);
+  zk::cli::addApiCommands(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

@@ -1,0 +1,104 @@
+#include "api/http/api_server.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+namespace zk::api {
+
+Result<std::pair<std::string, int>> parseListenAddress(std::string_view text) {
+  std::string host;
+  std::string_view portText;
+  if (!text.empty() && text.front() == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return Error(fmt::format("bad listen address '{}': expected [ADDR]:PORT", text));
+    }
+    host = std::string(text.substr(1, close - 1));
+    portText = text.substr(close + 2);
+  } else {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+      return Error(fmt::format("bad listen address '{}': expected ADDR:PORT", text));
+    host = std::string(text.substr(0, colon));
+    portText = text.substr(colon + 1);
+  }
+  int port = -1;
+  const auto [ptr, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+  if (host.empty() || ec != std::errc() || ptr != portText.data() + portText.size() || port < 0 ||
+      port > 65535) {
+    return Error(fmt::format("bad listen address '{}': expected ADDR:PORT with PORT 0-65535", text));
+  }
+  return std::pair{host, port};
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& options, ApiPipeline& pipeline) {
+  std::unique_ptr<ApiServer> self(new ApiServer());
+  if (!options.tlsCertFile.empty() || !options.tlsKeyFile.empty()) {
+    if (options.tlsCertFile.empty() || options.tlsKeyFile.empty()) {
+      return Error("TLS needs both a certificate and a key");
+    }
+    auto tlsServer =
+        std::make_unique<httplib::SSLServer>(options.tlsCertFile.c_str(), options.tlsKeyFile.c_str());
+    if (!tlsServer->is_valid()) {
+      return Error(fmt::format("cannot load TLS certificate '{}' and key '{}'", options.tlsCertFile,
+                               options.tlsKeyFile));
+    }
+    self->server_ = std::move(tlsServer);
+    self->tls_ = true;
+  } else {
+    self->server_ = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& srv = *self->server_;
+  srv.set_payload_max_length(options.maxBodyBytes);
+  srv.set_read_timeout(30, 0);
+  auto handler = [&pipeline](const httplib::Request& req, httplib::Response& res) {
+    RawRequest raw;
+    raw.method = req.method;
+    raw.target = req.target;
+    for (const auto& [k, v] : req.headers) {
+      // cpp-httplib adds these for the handler; they were not on the wire.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+      raw.headers.emplace_back(k, v);
+    }
+    raw.body = req.body;
+    ApiResponse out = pipeline.handle(raw);
+    res.status = out.status;
+    std::string contentType = "text/xml";
+    for (const auto& [k, v] : out.headers) {
+      if (k == "Content-Type") {
+        contentType = v;
+      } else {
+        res.set_header(k, v);
+      }
+    }
+    res.set_content(out.body, contentType);
+  };
+  srv.Get(".*", handler);
+  srv.Post(".*", handler);
+  srv.Delete(".*", handler);
+  srv.Put(".*", handler);
+  srv.Patch(".*", handler);
+  int port = options.port;
+  if (port == 0) {
+    port = srv.bind_to_any_port(options.host);
+    if (port < 0) return Error(fmt::format("cannot listen on {}:0", options.host));
+  } else if (!srv.bind_to_port(options.host, port)) {
+    return Error(fmt::format("cannot listen on {}:{}", options.host, options.port));
+  }
+  self->port_ = port;
+  self->thread_ = std::thread([&srv] { srv.listen_after_bind(); });
+  return self;
+}
+
+void ApiServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+ApiServer::~ApiServer() {
+  stop();
+}
+
+}  // namespace zk::api
