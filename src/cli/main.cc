@@ -4,6 +4,7 @@
 
 #include "cli/api_commands.h"
 #include "cli/commands.h"
+#include "cli/zone_store_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
 
   zk::cli::addZoneCommand(app);
+  zk::cli::addZoneStoreCommands(app);
   zk::cli::addApiCommands(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
