@@ -21,6 +21,7 @@
 #include "api/route53/memory_zone_store.h"
 #include "cli/api_commands.h"
 #include "cli/commands.h"
+#include "store/sqlite_zone_store.h"
 
 namespace zk::cli {
 namespace {
@@ -40,19 +41,30 @@ struct ApiArgs {
   std::string listen = "127.0.0.1:8053";
   std::string tlsCert;
   std::string tlsKey;
-  std::string store = "memory";
+  std::string store = "sqlite";
 };
 
 void runApi(const ApiArgs& args) {
   auto addr = api::parseListenAddress(args.listen);
   if (!addr) fail(kExitUsage, addr.error().message);
-  if (args.store != "memory") {
-    fail(kExitUsage, fmt::format("--store {}: only the in-memory store is built in yet", args.store));
+  std::unique_ptr<store::ZoneStore> zoneStore;
+  if (args.store == "memory") {
+    std::fprintf(stderr, "zonekeeper api: using the in-memory store (nothing is kept after exit)\n");
+    api::MemoryZoneStore::Options storeOptions;
+    storeOptions.now = unixNow;
+    zoneStore = std::make_unique<api::MemoryZoneStore>(storeOptions);
+  } else if (args.store == "sqlite") {
+    auto path = store::SqliteZoneStore::prepareDataDir(args.dataDir);
+    if (!path) fail(kExitFailed, path.error().message);
+    store::SqliteStoreOptions storeOptions;
+    storeOptions.path = *path;
+    auto opened = store::SqliteZoneStore::open(storeOptions);
+    if (!opened) fail(kExitFailed, opened.error().message);
+    zoneStore = std::move(*opened);
+  } else {
+    fail(kExitUsage, fmt::format("--store must be sqlite or memory, not '{}'", args.store));
   }
-  std::fprintf(stderr, "zonekeeper api: using the in-memory store (nothing is kept after exit)\n");
-  api::MemoryZoneStore::Options storeOptions;
-  storeOptions.now = unixNow;
-  api::MemoryZoneStore store(storeOptions);
+  auto& store = *zoneStore;
   api::HostedZoneService::Options options;
   options.now = unixNow;
   options.newChangeId = [] {
@@ -61,7 +73,7 @@ void runApi(const ApiArgs& args) {
     for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return id.substr(0, 21);
   };
-  api::HostedZoneService service(store, &store, options);
+  api::HostedZoneService service(store, options);
   api::Route53Handler handler(service);
   api::auth::KeyCache keys{api::auth::KeyStore(args.dataDir)};
   if (auto s = keys.refresh(); !s) fail(kExitFailed, s.error().message);
@@ -110,7 +122,8 @@ void addApiCommands(CLI::App& app) {
       ->capture_default_str();
   apiCmd->add_option("--tls-cert", apiArgs->tlsCert, "PEM certificate: serve HTTPS (needs --tls-key)");
   apiCmd->add_option("--tls-key", apiArgs->tlsKey, "PEM private key for --tls-cert");
-  apiCmd->add_option("--store", apiArgs->store, "Zone store backend (memory)")->capture_default_str();
+  apiCmd->add_option("--store", apiArgs->store, "Zone store: sqlite (DATA/zones.db) or memory (tests)")
+      ->capture_default_str();
   apiCmd->callback([apiArgs] { runApi(*apiArgs); });
 
   auto* keysCmd = app.add_subcommand("keys", "Manage the API's access keys (SigV4) and their IAM policies");

@@ -35,6 +35,8 @@ ApiError fromStoreError(const store::StoreError& error) {
       return makeError(404, "NoSuchChange", message);
     case store::ErrorCode::PriorRequestNotComplete:
       return makeError(400, "PriorRequestNotComplete", message);
+    case store::ErrorCode::NoSuchHealthCheck:
+      return makeError(404, "NoSuchHealthCheck", message);
     case store::ErrorCode::Internal:
       break;
   }

@@ -42,9 +42,8 @@ std::string_view stripIdPrefix(std::string_view id, std::string_view prefix) {
   return id;
 }
 
-HostedZoneService::HostedZoneService(store::ZoneStore& store, ZoneStoreExtensions* extensions,
-                                     Options options)
-    : store_(store), extensions_(extensions), options_(std::move(options)) {}
+HostedZoneService::HostedZoneService(store::ZoneStore& store, Options options)
+    : store_(store), options_(std::move(options)) {}
 
 std::string HostedZoneService::nextChangeId() {
   return options_.newChangeId();
@@ -86,6 +85,13 @@ ApiResult<CreateHostedZoneOutput> HostedZoneService::createHostedZone(const Crea
   }
   CreateHostedZoneOutput out;
   out.zone = std::get<store::HostedZone>(std::move(r));
+  if (!out.zone.changeId.empty()) {
+    auto change = store_.getChange(out.zone.changeId);
+    if (!failed(change)) {
+      out.change = std::get<store::ChangeInfo>(std::move(change));
+      return out;
+    }
+  }
   out.change.id = nextChangeId();
   out.change.status = store::ChangeStatus::Pending;
   out.change.submittedAt = options_.now();
@@ -171,8 +177,7 @@ ApiResult<store::HostedZone> HostedZoneService::updateHostedZoneComment(std::str
   auto z = zone(id);
   if (isError(z)) return z;
   if (comment.size() > 256) return invalidInput("Comment is longer than 256 characters");
-  if (extensions_ == nullptr) return internalError("this store cannot update hosted zone comments yet");
-  auto r = extensions_->updateComment(std::get<store::HostedZone>(z).id, comment);
+  auto r = store_.updateZoneComment(std::get<store::HostedZone>(z).id, comment);
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
   return std::get<store::HostedZone>(std::move(r));
 }
@@ -181,7 +186,7 @@ ApiResult<store::ChangeInfo> HostedZoneService::deleteHostedZone(std::string_vie
   auto z = zone(id);
   if (isError(z)) return std::get<ApiError>(z);
   const auto& hz = std::get<store::HostedZone>(z);
-  auto r = store_.deleteZone(hz.id);
+  auto r = store_.removeZone(hz.id);
   if (failed(r)) {
     const auto& e = std::get<store::StoreError>(r);
     if (e.code == store::ErrorCode::HostedZoneNotEmpty) {
@@ -192,12 +197,7 @@ ApiResult<store::ChangeInfo> HostedZoneService::deleteHostedZone(std::string_vie
     }
     return fromStoreError(e);
   }
-  store::ChangeInfo change;
-  change.id = nextChangeId();
-  change.status = store::ChangeStatus::Pending;
-  change.submittedAt = options_.now();
-  change.zoneId = hz.id;
-  return change;
+  return std::get<store::ChangeInfo>(std::move(r));
 }
 
 ApiResult<store::ChangeBatch> HostedZoneService::convertBatch(const store::HostedZone& hz,

@@ -12,7 +12,6 @@
 
 #include "api/route53/errors.h"
 #include "api/route53/model.h"
-#include "api/route53/store_extensions.h"
 #include "store/zone_store.h"
 
 namespace zk::api {
@@ -24,10 +23,9 @@ class HostedZoneService {
  public:
   struct Options {
     std::function<std::int64_t()> now;         // unix seconds (tests inject a clock)
-    std::function<std::string()> newChangeId;  // ids for zone create/delete changes
+    std::function<std::string()> newChangeId;  // ids when a store reports no change for a zone
   };
-  // `extensions` may be null: UpdateHostedZoneComment then fails cleanly.
-  HostedZoneService(store::ZoneStore& store, ZoneStoreExtensions* extensions, Options options);
+  HostedZoneService(store::ZoneStore& store, Options options);
 
   ApiResult<CreateHostedZoneOutput> createHostedZone(const CreateHostedZoneInput& in);
   ApiResult<store::HostedZone> getHostedZone(std::string_view id);
@@ -61,7 +59,6 @@ class HostedZoneService {
   std::string nextChangeId();
 
   store::ZoneStore& store_;
-  ZoneStoreExtensions* extensions_;
   Options options_;
 };
 

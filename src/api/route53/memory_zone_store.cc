@@ -74,9 +74,9 @@ store::StoreResult<store::HostedZone> MemoryZoneStore::createZone(const store::N
     ns.push_back(*n);
   }
   z.info.nameServers = ns;
-  store::RecordSet nsSet{nz.name, wire::RRType::NS, 172800, {}, std::nullopt};
+  store::RecordSet nsSet{nz.name, wire::RRType::NS, 172800, {}, std::nullopt, {}};
   for (const auto& n : ns) nsSet.rdata.emplace_back(n.bytes().begin(), n.bytes().end());
-  store::RecordSet soa{nz.name, wire::RRType::SOA, 900, {}, std::nullopt};
+  store::RecordSet soa{nz.name, wire::RRType::SOA, 900, {}, std::nullopt, {}};
   auto soaData =
       parseRecordValue(wire::RRType::SOA, fmt::format("{} hostmaster.{} 1 7200 900 1209600 86400",
                                                       options_.nameServers.front(), nz.name.toText()));
@@ -85,6 +85,7 @@ store::StoreResult<store::HostedZone> MemoryZoneStore::createZone(const store::N
   z.sets[{nz.name, "NS"}] = nsSet;
   z.sets[{nz.name, "SOA"}] = soa;
   z.info.recordSetCount = 2;
+  z.info.changeId = recordChange(z.info.id, z.info.serial, nz.comment).id;
   auto info = z.info;
   zones_.emplace(info.id, std::move(z));
   if (listener_) listener_(info.id, info.serial);
@@ -202,15 +203,7 @@ store::StoreResult<store::ChangeInfo> MemoryZoneStore::applyChanges(std::string_
   zone.sets = std::move(sets);
   zone.info.serial += 1;
   zone.info.recordSetCount = zone.sets.size();
-  store::ChangeInfo info;
-  info.id = newId('C');
-  info.status =
-      options_.changesInSyncImmediately ? store::ChangeStatus::InSync : store::ChangeStatus::Pending;
-  info.submittedAt = options_.now();
-  info.comment = batch.comment;
-  info.zoneId = zone.info.id;
-  info.serial = zone.info.serial;
-  changes_[info.id] = info;
+  const store::ChangeInfo info = recordChange(zone.info.id, zone.info.serial, batch.comment);
   if (listener_) listener_(info.zoneId, info.serial);
   return info;
 }
@@ -292,8 +285,40 @@ void MemoryZoneStore::setListener(store::ChangeListener listener) {
   listener_ = std::move(listener);
 }
 
-store::StoreResult<store::HostedZone> MemoryZoneStore::updateComment(std::string_view zoneId,
-                                                                     std::string_view comment) {
+store::ChangeInfo MemoryZoneStore::recordChange(const std::string& zoneId, std::uint32_t serial,
+                                                const std::string& comment) {
+  store::ChangeInfo info;
+  info.id = newId('C');
+  info.status =
+      options_.changesInSyncImmediately ? store::ChangeStatus::InSync : store::ChangeStatus::Pending;
+  info.submittedAt = options_.now();
+  info.comment = comment;
+  info.zoneId = zoneId;
+  info.serial = serial;
+  changes_[info.id] = info;
+  return info;
+}
+
+store::StoreResult<store::ChangeInfo> MemoryZoneStore::removeZone(std::string_view zoneId) {
+  auto r = deleteZone(zoneId);
+  if (r.index() == 1) return std::get<store::StoreError>(r);
+  std::lock_guard lock(mu_);
+  return recordChange(std::string(zoneId), 0, "");
+}
+
+void MemoryZoneStore::registerServer(std::string_view) {}
+void MemoryZoneStore::unregisterServer(std::string_view) {}
+void MemoryZoneStore::markServed(std::string_view, std::string_view zoneId, std::uint32_t serial) {
+  markServed(zoneId, serial);
+}
+
+store::StoreResult<std::vector<store::JournalEntry>> MemoryZoneStore::journal(std::string_view,
+                                                                              std::uint32_t) {
+  return std::vector<store::JournalEntry>{};  // no journal: IXFR falls back to AXFR
+}
+
+store::StoreResult<store::HostedZone> MemoryZoneStore::updateZoneComment(std::string_view zoneId,
+                                                                         std::string_view comment) {
   std::lock_guard lock(mu_);
   auto it = zones_.find(std::string(zoneId));
   if (it == zones_.end()) return err(store::ErrorCode::NoSuchHostedZone, fmt::format("no zone {}", zoneId));

@@ -10,12 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "api/route53/store_extensions.h"
 #include "store/zone_store.h"
 
 namespace zk::api {
 
-class MemoryZoneStore final : public store::ZoneStore, public ZoneStoreExtensions {
+class MemoryZoneStore final : public store::ZoneStore {
  public:
   struct Options {
     std::vector<std::string> nameServers = {"ns1.zonekeeper.test.", "ns2.zonekeeper.test."};
@@ -29,6 +28,9 @@ class MemoryZoneStore final : public store::ZoneStore, public ZoneStoreExtension
   store::StoreResult<store::HostedZone> getZone(std::string_view zoneId) override;
   store::StoreResult<std::vector<store::HostedZone>> listZones() override;
   store::StoreResult<bool> deleteZone(std::string_view zoneId) override;
+  store::StoreResult<store::ChangeInfo> removeZone(std::string_view zoneId) override;
+  store::StoreResult<store::HostedZone> updateZoneComment(std::string_view zoneId,
+                                                          std::string_view comment) override;
   store::StoreResult<store::ChangeInfo> applyChanges(std::string_view zoneId,
                                                      const store::ChangeBatch& batch) override;
   store::StoreResult<store::RecordSetPage> listRecordSets(std::string_view zoneId,
@@ -41,10 +43,12 @@ class MemoryZoneStore final : public store::ZoneStore, public ZoneStoreExtension
                                       const std::vector<std::string>& removeKeys) override;
   store::StoreResult<store::ChangeInfo> getChange(std::string_view changeId) override;
   void markServed(std::string_view zoneId, std::uint32_t serial) override;
+  void registerServer(std::string_view server) override;
+  void unregisterServer(std::string_view server) override;
+  void markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
+  store::StoreResult<std::vector<store::JournalEntry>> journal(std::string_view zoneId,
+                                                               std::uint32_t sinceSerial) override;
   void setListener(store::ChangeListener listener) override;
-
-  store::StoreResult<store::HostedZone> updateComment(std::string_view zoneId,
-                                                      std::string_view comment) override;
 
  private:
   // Record sets keyed by (name, type mnemonic): Route53 lists names in DNS order
@@ -63,6 +67,7 @@ class MemoryZoneStore final : public store::ZoneStore, public ZoneStoreExtension
     store::Tags tags;
   };
   std::string newId(char prefix);
+  store::ChangeInfo recordChange(const std::string& zoneId, std::uint32_t serial, const std::string& comment);
 
   Options options_;
   std::mutex mu_;

@@ -23,8 +23,7 @@ class PipelineTest : public ::testing::Test {
     dir_ = tmpl;
     keys_ = std::make_unique<auth::KeyCache>(auth::KeyStore(dir_));
     service_ = std::make_unique<HostedZoneService>(
-        store_, &store_,
-        HostedZoneService::Options{[] { return kNow; }, [] { return std::string("CZONE"); }});
+        store_, HostedZoneService::Options{[] { return kNow; }, [] { return std::string("CZONE"); }});
     handler_ = std::make_unique<Route53Handler>(*service_);
     pipeline_ = std::make_unique<ApiPipeline>(*handler_, *keys_, [] { return kNow; });
     auth::KeyStore store(dir_);
