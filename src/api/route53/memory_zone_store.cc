@@ -254,12 +254,12 @@ store::StoreResult<bool> MemoryZoneStore::changeTags(store::TagResource resource
   for (const auto& key : removeKeys) {
     std::erase_if(tags, [&](const auto& kv) { return kv.first == key; });
   }
-  for (const auto& [k, v] : add) {
-    auto t = std::find_if(tags.begin(), tags.end(), [&](const auto& kv) { return kv.first == k; });
+  for (const auto& tag : add) {
+    auto t = std::find_if(tags.begin(), tags.end(), [&](const auto& kv) { return kv.first == tag.first; });
     if (t != tags.end()) {
-      t->second = v;
+      t->second = tag.second;
     } else {
-      tags.emplace_back(k, v);
+      tags.push_back(tag);
     }
   }
   if (tags.size() > 50) return err(store::ErrorCode::InvalidInput, "a resource can have at most 50 tags");
