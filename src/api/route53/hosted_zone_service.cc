@@ -269,9 +269,11 @@ ApiResult<store::ChangeBatch> HostedZoneService::convertBatch(const store::Hoste
       ++records;
     } else {
       change.recordSet.ttl = static_cast<std::uint32_t>(*rs.ttl);
+      // Route53 quotas count every record and value character of an UPSERT twice.
+      const std::size_t weight = change.action == store::ChangeAction::Upsert ? 2 : 1;
       for (const auto& v : rs.values) {
-        ++records;
-        valueChars += v.size();
+        records += weight;
+        valueChars += v.size() * weight;
         auto rdata = parseRecordValue(*type, v);
         if (!rdata) {
           problems.push_back(fmt::format("Invalid Resource Record: 'FATAL problem: {} encountered with '{}''",

@@ -172,6 +172,13 @@ TEST_F(ServiceTest, ChangeBatchValidation) {
   auto tooMany = error(change(z, {{"CREATE", rrset("m.example.com", "A", 60, many)}}));
   EXPECT_EQ(tooMany.code, "InvalidChangeBatch");
   EXPECT_EQ(tooMany.messages.at(0), "Number of records limit of 1000 exceeded.");
+  // UPSERT counts twice: 501 records are over the limit, 500 are not.
+  std::vector<std::string> half(501, "192.0.2.1");
+  EXPECT_EQ(code(change(z, {{"UPSERT", rrset("u.example.com", "A", 60, half)}})), "InvalidChangeBatch");
+  half.pop_back();
+  for (std::size_t i = 0; i < half.size(); ++i)
+    half[i] = "192.0." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+  EXPECT_EQ(code(change(z, {{"UPSERT", rrset("u.example.com", "A", 60, half)}})), "ok");
   std::vector<std::string> big(200, "\"" + std::string(200, 'x') + "\"");
   EXPECT_EQ(code(change(z, {{"CREATE", rrset("t.example.com", "TXT", 60, big)}})), "InvalidChangeBatch");
 }
