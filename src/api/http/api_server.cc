@@ -53,6 +53,11 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   httplib::Server& srv = *self->server_;
   srv.set_payload_max_length(options.maxBodyBytes);
   srv.set_read_timeout(30, 0);
+  // Responses go out as header and body writes: without TCP_NODELAY, Nagle holds
+  // the body until the client's delayed ACK (40 ms per request).
+  srv.set_tcp_nodelay(true);
+  srv.set_keep_alive_max_count(1000);
+  srv.set_keep_alive_timeout(60);
   auto handler = [&pipeline](const httplib::Request& req, httplib::Response& res) {
     RawRequest raw;
     raw.method = req.method;
