@@ -14,10 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "api/auth/key_store.h"
-#include "api/http/api_server.h"
-#include "api/http/pipeline.h"
-#include "api/route53/handler.h"
-#include "api/route53/hosted_zone_service.h"
+#include "api/http/api_stack.h"
 #include "api/route53/memory_zone_store.h"
 #include "cli/api_commands.h"
 #include "cli/commands.h"
@@ -64,21 +61,6 @@ void runApi(const ApiArgs& args) {
   } else {
     fail(kExitUsage, fmt::format("--store must be sqlite or memory, not '{}'", args.store));
   }
-  auto& store = *zoneStore;
-  api::HostedZoneService::Options options;
-  options.now = unixNow;
-  options.newChangeId = [] {
-    std::string id = "C" + api::newRequestId();
-    std::erase(id, '-');
-    for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return id.substr(0, 21);
-  };
-  api::HostedZoneService service(store, options);
-  api::Route53Handler handler(service);
-  api::auth::KeyCache keys{api::auth::KeyStore(args.dataDir)};
-  if (auto s = keys.refresh(); !s) fail(kExitFailed, s.error().message);
-  api::ApiPipeline pipeline(handler, keys, unixNow);
-
   // Block the stop signals before threads start so only sigwait sees them.
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
@@ -86,12 +68,14 @@ void runApi(const ApiArgs& args) {
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-  api::ApiServerOptions serverOptions;
-  serverOptions.host = addr->first;
-  serverOptions.port = addr->second;
-  serverOptions.tlsCertFile = args.tlsCert;
-  serverOptions.tlsKeyFile = args.tlsKey;
-  auto server = api::ApiServer::start(serverOptions, pipeline);
+  api::ApiStackOptions options;
+  options.dataDir = args.dataDir;
+  options.now = unixNow;
+  options.server.host = addr->first;
+  options.server.port = addr->second;
+  options.server.tlsCertFile = args.tlsCert;
+  options.server.tlsKeyFile = args.tlsKey;
+  auto server = api::ApiStack::start(*zoneStore, options);
   if (!server) fail(kExitFailed, server.error().message);
   const std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
   std::printf("zonekeeper api: listening on %s://%s:%d\n", (*server)->tls() ? "https" : "http", host.c_str(),
