@@ -113,7 +113,50 @@ Result<std::vector<wire::TextToken>> tokenizeValue(std::string_view text) {
   return tokens;
 }
 
-Result<wire::Bytes> parseRecordValue(wire::RRType type, std::string_view text) {
+namespace {
+
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Rewrites every numeric escape "\NNN" from one base to the other, leaving
+// "\X" escapes as they are. Route53 reads and prints numeric escapes in
+// values as octal; RFC 1035 presentation form (wire::rdataFromText) uses decimal.
+Result<std::string> convertEscapes(std::string_view text, bool octalToDecimal) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    if (i + 3 < text.size() && isDigit(text[i + 1]) && isDigit(text[i + 2]) && isDigit(text[i + 3])) {
+      int value = 0;
+      for (std::size_t k = 1; k <= 3; ++k) {
+        const int d = text[i + k] - '0';
+        if (octalToDecimal && d > 7) {
+          return Error(fmt::format("'{}' is not a three-digit octal escape", text.substr(i, 4)));
+        }
+        value = value * (octalToDecimal ? 8 : 10) + d;
+      }
+      if (value > 255) return Error(fmt::format("escape '{}' is out of range", text.substr(i, 4)));
+      out += octalToDecimal ? fmt::format("\\{:03d}", value) : fmt::format("\\{:03o}", value);
+      i += 3;
+      continue;
+    }
+    out += text[i];
+    out += text[i + 1];
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<wire::Bytes> parseRecordValue(wire::RRType type, std::string_view route53Text) {
+  auto converted = convertEscapes(route53Text, true);
+  if (!converted) return converted.error();
+  const std::string_view text = *converted;
   auto tokens = tokenizeValue(text);
   if (!tokens) return tokens.error();
   if (tokens->empty()) return Error("the value is empty");
@@ -125,7 +168,9 @@ Result<wire::Bytes> parseRecordValue(wire::RRType type, std::string_view text) {
 }
 
 std::string formatRecordValue(wire::RRType type, std::span<const std::uint8_t> rdata) {
-  return wire::rdataToText(type, rdata);
+  const std::string text = wire::rdataToText(type, rdata);
+  auto converted = convertEscapes(text, false);
+  return converted ? *converted : text;
 }
 
 }  // namespace zk::api

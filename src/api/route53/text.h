@@ -8,7 +8,8 @@
 //
 // Values: one ResourceRecord <Value> is the record's RDATA in presentation form
 // (RFC 1035 section 5.1: TXT strings in double quotes, names absolute whether or
-// not they end in a dot).
+// not they end in a dot), except that numeric escapes are OCTAL as Route53 reads
+// and prints them ("\011" is a tab), where RFC 1035 uses decimal.
 
 #include <span>
 #include <string>

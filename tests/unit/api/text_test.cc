@@ -60,6 +60,23 @@ TEST(RecordValue, TxtQuotedStrings) {
   EXPECT_FALSE(parseRecordValue(wire::RRType::TXT, "\"unterminated").ok());
 }
 
+TEST(RecordValue, NumericEscapesAreOctal) {
+  auto r = parseRecordValue(wire::RRType::TXT, R"("a\011b\101")");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  // Length octet, 'a', TAB (octal 011), 'b', 'A' (octal 101).
+  EXPECT_EQ(*r, (wire::Bytes{4, 'a', 9, 'b', 'A'}));
+  EXPECT_EQ(formatRecordValue(wire::RRType::TXT, *r), R"("a\011bA")");
+  auto high = parseRecordValue(wire::RRType::TXT, R"("\377")");
+  ASSERT_TRUE(high.ok());
+  EXPECT_EQ(*high, (wire::Bytes{1, 255}));
+  EXPECT_EQ(formatRecordValue(wire::RRType::TXT, *high), R"("\377")");
+  EXPECT_FALSE(parseRecordValue(wire::RRType::TXT, R"("\089")").ok());  // 8, 9 are not octal
+  EXPECT_FALSE(parseRecordValue(wire::RRType::TXT, R"("\400")").ok());
+  auto slash = parseRecordValue(wire::RRType::TXT, R"("a\\123")");  // escaped backslash, then digits
+  ASSERT_TRUE(slash.ok());
+  EXPECT_EQ(*slash, (wire::Bytes{5, 'a', '\\', '1', '2', '3'}));
+}
+
 TEST(RecordValue, NamesAreAbsoluteWithOrWithoutDot) {
   auto a = parseRecordValue(wire::RRType::CNAME, "target.example.org");
   auto b = parseRecordValue(wire::RRType::CNAME, "target.example.org.");
