@@ -18,12 +18,6 @@ ApiResponse ok(std::string body, int status = 200) {
   return r;
 }
 
-// Unwraps an ApiResult<T>, returning the error from the enclosing function.
-#define ZK_TRY(var, expr)                                             \
-  auto var##_result = (expr);                                         \
-  if (isError(var##_result)) return std::get<ApiError>(var##_result); \
-  auto& var = std::get<0>(var##_result)
-
 }  // namespace
 
 ApiResponse errorResponse(const ApiError& error, std::string_view requestId) {
@@ -51,78 +45,112 @@ ApiResult<ApiResponse> Route53Handler::dispatch(const Route& route, const ApiReq
                                                 const Authorizer& authorize) {
   switch (route.operation) {
     case Operation::CreateHostedZone: {
-      ZK_TRY(in, xml::parseCreateHostedZone(req.body));
-      ZK_TRY(out, service_.createHostedZone(in));
+      auto inResult = xml::parseCreateHostedZone(req.body);
+      if (isError(inResult)) return std::get<ApiError>(inResult);
+      auto& in = std::get<0>(inResult);
+      auto outResult = service_.createHostedZone(in);
+      if (isError(outResult)) return std::get<ApiError>(outResult);
+      auto& out = std::get<0>(outResult);
       ApiResponse resp = ok(xml::writeCreateHostedZone(out), 201);
       resp.headers.emplace_back("Location", "/2013-04-01" + xml::zoneIdPath(out.zone.id));
       return resp;
     }
     case Operation::GetHostedZone: {
-      ZK_TRY(zone, service_.getHostedZone(route.id));
+      auto zoneResult = service_.getHostedZone(route.id);
+      if (isError(zoneResult)) return std::get<ApiError>(zoneResult);
+      auto& zone = std::get<0>(zoneResult);
       return ok(xml::writeGetHostedZone(zone));
     }
     case Operation::ListHostedZones: {
       if (param(req, "delegationsetid")) return invalidInput("reusable delegation sets are not supported");
-      ZK_TRY(out, service_.listHostedZones(param(req, "marker"), param(req, "maxitems")));
+      auto outResult = service_.listHostedZones(param(req, "marker"), param(req, "maxitems"));
+      if (isError(outResult)) return std::get<ApiError>(outResult);
+      auto& out = std::get<0>(outResult);
       return ok(xml::writeListHostedZones(out));
     }
     case Operation::ListHostedZonesByName: {
-      ZK_TRY(out, service_.listHostedZonesByName(param(req, "dnsname"), param(req, "hostedzoneid"),
-                                                 param(req, "maxitems")));
+      auto outResult = service_.listHostedZonesByName(param(req, "dnsname"), param(req, "hostedzoneid"),
+                                                      param(req, "maxitems"));
+      if (isError(outResult)) return std::get<ApiError>(outResult);
+      auto& out = std::get<0>(outResult);
       return ok(xml::writeListHostedZonesByName(out));
     }
     case Operation::GetHostedZoneCount: {
-      ZK_TRY(count, service_.getHostedZoneCount());
+      auto countResult = service_.getHostedZoneCount();
+      if (isError(countResult)) return std::get<ApiError>(countResult);
+      auto& count = std::get<0>(countResult);
       return ok(xml::writeGetHostedZoneCount(count));
     }
     case Operation::UpdateHostedZoneComment: {
-      ZK_TRY(comment, xml::parseUpdateHostedZoneComment(req.body));
-      ZK_TRY(zone, service_.updateHostedZoneComment(route.id, comment));
+      auto commentResult = xml::parseUpdateHostedZoneComment(req.body);
+      if (isError(commentResult)) return std::get<ApiError>(commentResult);
+      auto& comment = std::get<0>(commentResult);
+      auto zoneResult = service_.updateHostedZoneComment(route.id, comment);
+      if (isError(zoneResult)) return std::get<ApiError>(zoneResult);
+      auto& zone = std::get<0>(zoneResult);
       return ok(xml::writeUpdateHostedZoneComment(zone));
     }
     case Operation::DeleteHostedZone: {
-      ZK_TRY(change, service_.deleteHostedZone(route.id));
+      auto changeResult = service_.deleteHostedZone(route.id);
+      if (isError(changeResult)) return std::get<ApiError>(changeResult);
+      auto& change = std::get<0>(changeResult);
       return ok(xml::writeDeleteHostedZone(change));
     }
     case Operation::ChangeResourceRecordSets: {
-      ZK_TRY(in, xml::parseChangeResourceRecordSets(req.body));
-      ZK_TRY(change, service_.changeResourceRecordSets(route.id, in));
+      auto inResult = xml::parseChangeResourceRecordSets(req.body);
+      if (isError(inResult)) return std::get<ApiError>(inResult);
+      auto& in = std::get<0>(inResult);
+      auto changeResult = service_.changeResourceRecordSets(route.id, in);
+      if (isError(changeResult)) return std::get<ApiError>(changeResult);
+      auto& change = std::get<0>(changeResult);
       return ok(xml::writeChangeResourceRecordSets(change));
     }
     case Operation::ListResourceRecordSets: {
-      ZK_TRY(out, service_.listResourceRecordSets(route.id, param(req, "name"), param(req, "type"),
-                                                  param(req, "identifier"), param(req, "maxitems")));
+      auto outResult = service_.listResourceRecordSets(route.id, param(req, "name"), param(req, "type"),
+                                                       param(req, "identifier"), param(req, "maxitems"));
+      if (isError(outResult)) return std::get<ApiError>(outResult);
+      auto& out = std::get<0>(outResult);
       return ok(xml::writeListResourceRecordSets(out));
     }
     case Operation::GetChange: {
-      ZK_TRY(change, service_.getChange(route.id));
+      auto changeResult = service_.getChange(route.id);
+      if (isError(changeResult)) return std::get<ApiError>(changeResult);
+      auto& change = std::get<0>(changeResult);
       return ok(xml::writeGetChange(change));
     }
     case Operation::ChangeTagsForResource: {
-      ZK_TRY(in, xml::parseChangeTagsForResource(req.body));
-      ZK_TRY(done, service_.changeTagsForResource(route.resourceType, route.id, in));
+      auto inResult = xml::parseChangeTagsForResource(req.body);
+      if (isError(inResult)) return std::get<ApiError>(inResult);
+      auto& in = std::get<0>(inResult);
+      auto doneResult = service_.changeTagsForResource(route.resourceType, route.id, in);
+      if (isError(doneResult)) return std::get<ApiError>(doneResult);
+      auto& done = std::get<0>(doneResult);
       (void)done;
       return ok(xml::writeChangeTagsForResource());
     }
     case Operation::ListTagsForResource: {
-      ZK_TRY(tags, service_.listTagsForResource(route.resourceType, route.id));
+      auto tagsResult = service_.listTagsForResource(route.resourceType, route.id);
+      if (isError(tagsResult)) return std::get<ApiError>(tagsResult);
+      auto& tags = std::get<0>(tagsResult);
       return ok(xml::writeListTagsForResource(tags));
     }
     case Operation::ListTagsForResources: {
-      ZK_TRY(ids, xml::parseListTagsForResources(req.body));
+      auto idsResult = xml::parseListTagsForResources(req.body);
+      if (isError(idsResult)) return std::get<ApiError>(idsResult);
+      auto& ids = std::get<0>(idsResult);
       for (const auto& id : ids) {
         const std::string arn = route.resourceType == "hostedzone"
                                     ? zoneArn(id)
                                     : "arn:aws:route53:::" + route.resourceType + "/" + id;
         if (auto denied = authorize(iamAction(route.operation), arn)) return *denied;
       }
-      ZK_TRY(sets, service_.listTagsForResources(route.resourceType, ids));
+      auto setsResult = service_.listTagsForResources(route.resourceType, ids);
+      if (isError(setsResult)) return std::get<ApiError>(setsResult);
+      auto& sets = std::get<0>(setsResult);
       return ok(xml::writeListTagsForResources(sets));
     }
   }
   return internalError("unhandled operation");
 }
-
-#undef ZK_TRY
 
 }  // namespace zk::api
