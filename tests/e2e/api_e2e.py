@@ -358,6 +358,28 @@ class ApiE2E(unittest.TestCase):
                          "AccessDenied")
         limited.list_hosted_zones()
 
+    def test_keys_cli_list_and_delete_apply_live(self):
+        key = create_key(self.dir, "short-lived")
+        r53 = client(self.server.endpoint, key)
+        r53.get_hosted_zone_count()
+        listed = subprocess.run([ZONEKEEPER, "keys", "list", "--data", self.dir], check=True, capture_output=True,
+                                text=True).stdout
+        self.assertIn(key[0] + "\tshort-lived\tallow-all", listed)
+        self.assertNotIn(key[1], listed)  # secrets are never listed
+        mode = os.stat(os.path.join(self.dir, "api_keys.json")).st_mode & 0o777
+        self.assertEqual(mode, 0o600)
+        subprocess.run([ZONEKEEPER, "keys", "delete", "--data", self.dir, "short-lived"], check=True)
+        self.assertEqual(error_code(r53.get_hosted_zone_count)[:2], ("InvalidClientTokenId", 403))
+        gone = subprocess.run([ZONEKEEPER, "keys", "delete", "--data", self.dir, "short-lived"], capture_output=True)
+        self.assertNotEqual(gone.returncode, 0)
+        bad = os.path.join(self.dir, "bad-policy.json")
+        with open(bad, "w") as f:
+            f.write('{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {}}]}')
+        refused = subprocess.run([ZONEKEEPER, "keys", "create", "--data", self.dir, "--name", "c", "--policy", bad],
+                                 capture_output=True, text=True)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("Condition", refused.stderr)
+
     # ---- ExternalDNS's access pattern ----
 
     def test_external_dns_pattern(self):
