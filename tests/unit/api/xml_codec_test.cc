@@ -230,13 +230,13 @@ TEST(XmlWrite, SmallResponses) {
                   .child("UpdateHostedZoneCommentResponse")
                   .child("HostedZone"));
   TagSet t{"hostedzone", "Z1", {{"k", "v"}}};
-  auto one =
-      parseDoc(writeListTagsForResource(t)).child("ListTagsForResourceResponse").child("ResourceTagSet");
+  // Keep each document alive while its nodes are used.
+  const auto oneDoc = parseDoc(writeListTagsForResource(t));
+  auto one = oneDoc.child("ListTagsForResourceResponse").child("ResourceTagSet");
   EXPECT_STREQ(one.child_value("ResourceType"), "hostedzone");
   EXPECT_STREQ(one.child("Tags").child("Tag").child_value("Key"), "k");
-  auto many = parseDoc(writeListTagsForResources({t, t}))
-                  .child("ListTagsForResourcesResponse")
-                  .child("ResourceTagSets");
+  const auto manyDoc = parseDoc(writeListTagsForResources({t, t}));
+  auto many = manyDoc.child("ListTagsForResourcesResponse").child("ResourceTagSets");
   EXPECT_EQ(std::distance(many.begin(), many.end()), 2);
 }
 
@@ -250,7 +250,8 @@ TEST(XmlWrite, ErrorResponse) {
   EXPECT_STREQ(root.child_value("RequestId"), "req-1");
   auto batch = invalidChangeBatch({"one", "two"});
   EXPECT_EQ(batch.message, "[one, two]");
-  auto r = parseDoc(writeError(internalError("disk"), "r")).child("ErrorResponse");
+  const auto rDoc = parseDoc(writeError(internalError("disk"), "r"));
+  auto r = rDoc.child("ErrorResponse");
   EXPECT_STREQ(r.child("Error").child_value("Type"), "Receiver");
 }
 
