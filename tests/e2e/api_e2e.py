@@ -107,9 +107,10 @@ def raw_request(endpoint, method, path, body=b"", headers=None):
         return e.code, e.read()
 
 
-def signed_request(endpoint, key, method, path, body=b"", region="us-east-1", when=None, sign_body=True):
+def signed_request(endpoint, key, method, path, body=b"", region="us-east-1", when=None, sign_body=True,
+                   headers=None):
     """Signs with botocore's own SigV4 signer (optionally at a given time)."""
-    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, data=body)
+    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, data=body, headers=headers or {})
     if sign_body:
         req.headers["X-Amz-Content-SHA256"] = botocore.auth.SigV4Auth(None, "route53", region).payload(req)
     creds = botocore.credentials.Credentials(key[0], key[1])
@@ -336,6 +337,29 @@ class ApiE2E(unittest.TestCase):
         status, body = send(ep, req, body_override=b"<CreateHostedZoneRequest><Name>evil.test</Name>"
                                                    b"</CreateHostedZoneRequest>")
         self.assertEqual((status, xml_code(body)), (400, "XAmzContentSHA256Mismatch"))
+
+    def test_body_read_whatever_its_content_type(self):
+        z = self.new_zone("ctype.test")
+        changes = "".join(
+            "<Change><Action>CREATE</Action><ResourceRecordSet><Name>c%d.ctype.test</Name><Type>TXT</Type>"
+            "<TTL>60</TTL><ResourceRecords><ResourceRecord><Value>\"%s\"</Value></ResourceRecord>"
+            "</ResourceRecords></ResourceRecordSet></Change>" % (i, "x" * 200) for i in range(60))
+        body = ("<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+                "<ChangeBatch><Changes>%s</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>" % changes).encode()
+        self.assertGreater(len(body), 16384)  # cpp-httplib refuses form bodies over 8 KiB unless bypassed
+        ep = self.server.endpoint
+        for i, ctype in enumerate(["application/x-www-form-urlencoded", "application/json", "text/plain",
+                                   "application/xml"]):
+            this = body.replace(b"ctype.test</Name>", b"ctype.test</Name>", 1).replace(b">c", b">t%d-c" % i)
+            status, resp = send(ep, signed_request(ep, self.admin, "POST", "/2013-04-01/hostedzone/%s/rrset/" % z,
+                                                   body=this, headers={"Content-Type": ctype}))
+            self.assertEqual(status, 200, (ctype, resp[:300]))
+        status, _ = raw_request(ep, "POST", "/2013-04-01/hostedzone", b"x" * (5 * 1024 * 1024))
+        self.assertEqual(status, 413)
+        # Multipart is the one Content-Type refused (the HTTP library only hands it out part by part).
+        status, resp = send(ep, signed_request(ep, self.admin, "POST", "/2013-04-01/hostedzone/%s/rrset/" % z,
+                                               body=body, headers={"Content-Type": "multipart/form-data; boundary=b"}))
+        self.assertEqual((status, xml_code(resp)), (400, "InvalidInput"))
 
     def test_policy_access_denied(self):
         mine = self.new_zone("mine.policy.test")

@@ -58,7 +58,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   srv.set_tcp_nodelay(true);
   srv.set_keep_alive_max_count(1000);
   srv.set_keep_alive_timeout(60);
-  auto handler = [&pipeline](const httplib::Request& req, httplib::Response& res) {
+  // One function serves every request; `body` is the raw body, whatever its Content-Type.
+  auto serve = [&pipeline](const httplib::Request& req, httplib::Response& res, std::string body) {
     RawRequest raw;
     raw.method = req.method;
     raw.target = req.target;
@@ -67,7 +68,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
       if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
       raw.headers.emplace_back(k, v);
     }
-    raw.body = req.body;
+    raw.body = std::move(body);
     ApiResponse out = pipeline.handle(raw);
     res.status = out.status;
     std::string contentType = "text/xml";
@@ -80,11 +81,47 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     }
     res.set_content(out.body, contentType);
   };
-  srv.Get(".*", handler);
-  srv.Post(".*", handler);
-  srv.Delete(".*", handler);
-  srv.Put(".*", handler);
-  srv.Patch(".*", handler);
+  // Bodies are read through a ContentReader so cpp-httplib does not parse them as
+  // forms (it refuses form-encoded bodies over 8 KiB) or multipart: Route53 reads
+  // the XML body whatever the Content-Type says.
+  const std::size_t maxBody = options.maxBodyBytes;
+  auto withBody = [serve, maxBody](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      // cpp-httplib only hands multipart bodies out part by part, not as the raw
+      // octets the signature covers.
+      const ApiResponse out = errorResponse(
+          invalidInput("multipart/form-data bodies are not accepted; send the XML document as the body"),
+          newRequestId());
+      res.status = out.status;
+      res.set_content(out.body, "text/xml");
+      return;
+    }
+    std::string body;
+    bool tooLarge = false;
+    const bool complete = reader([&](const char* data, std::size_t length) {
+      if (body.size() + length > maxBody) {
+        tooLarge = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    // cpp-httplib stops at its payload limit and reports an incomplete read.
+    if (tooLarge || !complete) {
+      res.status = 413;
+      return;
+    }
+    serve(req, res, std::move(body));
+  };
+  auto withoutBody = [serve](const httplib::Request& req, httplib::Response& res) {
+    serve(req, res, req.body);
+  };
+  srv.Get(".*", withoutBody);
+  srv.Post(".*", withBody);
+  srv.Delete(".*", withBody);
+  srv.Put(".*", withBody);
+  srv.Patch(".*", withBody);
   int port = options.port;
   if (port == 0) {
     port = srv.bind_to_any_port(options.host);
