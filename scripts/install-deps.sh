@@ -10,6 +10,7 @@ pkgs=(
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev libsqlite3-dev
+  libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   # reference tools used by the tests (named-checkzone, dig, kdig; knotd for the differential test)
   bind9-utils bind9-dnsutils knot-dnsutils knot python3
 )
@@ -24,6 +25,11 @@ for arg in "$@"; do
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
+
+# The API tests drive zonekeeper with the aws CLI and boto3; the machine image ships
+# them with its Python, a bare Debian gets them from Debian's packages.
+command -v aws >/dev/null 2>&1 || pkgs+=(awscli)
+python3 -c 'import boto3' >/dev/null 2>&1 || pkgs+=(python3-boto3)
 
 missing=()
 for p in "${pkgs[@]}"; do

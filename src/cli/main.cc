@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/api_commands.h"
 #include "cli/commands.h"
 #include "cli/zone_store_cmd.h"
 #include "cli/serve_cmd.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   zk::cli::addZoneCommand(app);
   zk::cli::addZoneStoreCommands(app);
   zk::cli::addServeCommand(app);
+  zk::cli::addApiCommands(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

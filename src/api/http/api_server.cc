@@ -1,0 +1,146 @@
+#include "api/http/api_server.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+namespace zk::api {
+
+Result<std::pair<std::string, int>> parseListenAddress(std::string_view text) {
+  std::string host;
+  std::string_view portText;
+  if (!text.empty() && text.front() == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return Error(fmt::format("bad listen address '{}': expected [ADDR]:PORT", text));
+    }
+    host = std::string(text.substr(1, close - 1));
+    portText = text.substr(close + 2);
+  } else {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+      return Error(fmt::format("bad listen address '{}': expected ADDR:PORT", text));
+    host = std::string(text.substr(0, colon));
+    portText = text.substr(colon + 1);
+  }
+  int port = -1;
+  const auto [ptr, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+  if (host.empty() || ec != std::errc() || ptr != portText.data() + portText.size() || port < 0 ||
+      port > 65535) {
+    return Error(fmt::format("bad listen address '{}': expected ADDR:PORT with PORT 0-65535", text));
+  }
+  return std::pair{host, port};
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& options, ApiPipeline& pipeline) {
+  std::unique_ptr<ApiServer> self(new ApiServer());
+  if (!options.tlsCertFile.empty() || !options.tlsKeyFile.empty()) {
+    if (options.tlsCertFile.empty() || options.tlsKeyFile.empty()) {
+      return Error("TLS needs both a certificate and a key");
+    }
+    auto tlsServer =
+        std::make_unique<httplib::SSLServer>(options.tlsCertFile.c_str(), options.tlsKeyFile.c_str());
+    if (!tlsServer->is_valid()) {
+      return Error(fmt::format("cannot load TLS certificate '{}' and key '{}'", options.tlsCertFile,
+                               options.tlsKeyFile));
+    }
+    self->server_ = std::move(tlsServer);
+    self->tls_ = true;
+  } else {
+    self->server_ = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& srv = *self->server_;
+  srv.set_payload_max_length(options.maxBodyBytes);
+  srv.set_read_timeout(30, 0);
+  // Responses go out as header and body writes: without TCP_NODELAY, Nagle holds
+  // the body until the client's delayed ACK (40 ms per request).
+  srv.set_tcp_nodelay(true);
+  srv.set_keep_alive_max_count(1000);
+  srv.set_keep_alive_timeout(60);
+  // One function serves every request; `body` is the raw body, whatever its Content-Type.
+  auto serve = [&pipeline](const httplib::Request& req, httplib::Response& res, std::string body) {
+    RawRequest raw;
+    raw.method = req.method;
+    raw.target = req.target;
+    for (const auto& [k, v] : req.headers) {
+      // cpp-httplib adds these for the handler; they were not on the wire.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
+      raw.headers.emplace_back(k, v);
+    }
+    raw.body = std::move(body);
+    ApiResponse out = pipeline.handle(raw);
+    res.status = out.status;
+    std::string contentType = "text/xml";
+    for (const auto& [k, v] : out.headers) {
+      if (k == "Content-Type") {
+        contentType = v;
+      } else {
+        res.set_header(k, v);
+      }
+    }
+    res.set_content(out.body, contentType);
+  };
+  // Bodies are read through a ContentReader so cpp-httplib does not parse them as
+  // forms (it refuses form-encoded bodies over 8 KiB) or multipart: Route53 reads
+  // the XML body whatever the Content-Type says.
+  const std::size_t maxBody = options.maxBodyBytes;
+  auto withBody = [serve, maxBody](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      // cpp-httplib only hands multipart bodies out part by part, not as the raw
+      // octets the signature covers.
+      const ApiResponse out = errorResponse(
+          invalidInput("multipart/form-data bodies are not accepted; send the XML document as the body"),
+          newRequestId());
+      res.status = out.status;
+      res.set_content(out.body, "text/xml");
+      return;
+    }
+    std::string body;
+    bool tooLarge = false;
+    const bool complete = reader([&](const char* data, std::size_t length) {
+      if (body.size() + length > maxBody) {
+        tooLarge = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    // cpp-httplib stops at its payload limit and reports an incomplete read.
+    if (tooLarge || !complete) {
+      res.status = 413;
+      return;
+    }
+    serve(req, res, std::move(body));
+  };
+  auto withoutBody = [serve](const httplib::Request& req, httplib::Response& res) {
+    serve(req, res, req.body);
+  };
+  srv.Get(".*", withoutBody);
+  srv.Post(".*", withBody);
+  srv.Delete(".*", withBody);
+  srv.Put(".*", withBody);
+  srv.Patch(".*", withBody);
+  int port = options.port;
+  if (port == 0) {
+    port = srv.bind_to_any_port(options.host);
+    if (port < 0) return Error(fmt::format("cannot listen on {}:0", options.host));
+  } else if (!srv.bind_to_port(options.host, port)) {
+    return Error(fmt::format("cannot listen on {}:{}", options.host, options.port));
+  }
+  self->port_ = port;
+  self->thread_ = std::thread([&srv] { srv.listen_after_bind(); });
+  return self;
+}
+
+void ApiServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+ApiServer::~ApiServer() {
+  stop();
+}
+
+}  // namespace zk::api

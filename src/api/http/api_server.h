@@ -1,0 +1,49 @@
+#pragma once
+// ApiServer: the HTTP(S) listener in front of ApiPipeline (cpp-httplib, one
+// thread pool). Embeddable: `zonekeeper api` runs it alone, `zonekeeper serve`
+// can run it beside the DNS server. start() binds and returns; stop() joins.
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/http/pipeline.h"
+#include "common/result.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace zk::api {
+
+struct ApiServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8053;          // 0: any free port (see ApiServer::port())
+  std::string tlsCertFile;  // both set: HTTPS
+  std::string tlsKeyFile;
+  std::size_t maxBodyBytes = 4 * 1024 * 1024;
+};
+
+// "ADDR:PORT" or "[V6ADDR]:PORT" -> host, port.
+Result<std::pair<std::string, int>> parseListenAddress(std::string_view text);
+
+class ApiServer {
+ public:
+  static Result<std::unique_ptr<ApiServer>> start(const ApiServerOptions& options, ApiPipeline& pipeline);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] bool tls() const { return tls_; }
+  void stop();
+
+ private:
+  ApiServer() = default;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  bool tls_ = false;
+};
+
+}  // namespace zk::api

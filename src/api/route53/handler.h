@@ -1,0 +1,52 @@
+#pragma once
+// Route53Handler: one decoded, authenticated REST request -> the operation on
+// HostedZoneService -> status, headers and XML body. No sockets: the HTTP glue
+// (api/http) authenticates, then calls handle().
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/route53/errors.h"
+#include "api/route53/hosted_zone_service.h"
+#include "api/route53/router.h"
+
+namespace zk::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;                          // percent-decoded
+  std::map<std::string, std::string> query;  // percent-decoded; first value of each name
+  std::string body;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Decides whether the caller may perform `action` on `resourceArn`; an error
+// (AccessDenied) when not. Called once per resource the request touches.
+using Authorizer =
+    std::function<std::optional<ApiError>(std::string_view action, std::string_view resourceArn)>;
+
+class Route53Handler {
+ public:
+  explicit Route53Handler(HostedZoneService& service) : service_(service) {}
+
+  ApiResponse handle(const ApiRequest& request, const Authorizer& authorize, std::string_view requestId);
+
+ private:
+  ApiResult<ApiResponse> dispatch(const Route& route, const ApiRequest& request, const Authorizer& authorize);
+
+  HostedZoneService& service_;
+};
+
+ApiResponse errorResponse(const ApiError& error, std::string_view requestId);
+
+}  // namespace zk::api

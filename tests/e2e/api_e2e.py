@@ -1,0 +1,551 @@
+#!/usr/bin/env python3
+"""End-to-end test of `zonekeeper api` with real clients: boto3, botocore's
+SigV4 signer and the aws CLI.
+
+Starts `zonekeeper api --api-listen 127.0.0.1:0` on a temporary data dir,
+creates access keys with `zonekeeper keys create`, then exercises every
+operation, pagination, the error codes, ExternalDNS's access pattern and TLS.
+
+Usage: api_e2e.py --zonekeeper PATH [-v]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ZONEKEEPER = None
+NS = "{https://route53.amazonaws.com/doc/2013-04-01/}"
+
+
+class Server:
+    """One `zonekeeper api` process on a free loopback port."""
+
+    def __init__(self, data_dir, extra_args=()):
+        self.data_dir = data_dir
+        self.proc = subprocess.Popen(
+            [ZONEKEEPER, "api", "--data", data_dir, "--api-listen", "127.0.0.1:0", *extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.proc.kill()
+            raise RuntimeError("zonekeeper api did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.scheme, self.port = m.group(1), int(m.group(2))
+        self.endpoint = "%s://127.0.0.1:%d" % (self.scheme, self.port)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def create_key(data_dir, name, policy=None):
+    args = [ZONEKEEPER, "keys", "create", "--data", data_dir, "--name", name]
+    if policy is not None:
+        path = os.path.join(data_dir, name + ".policy.json")
+        with open(path, "w") as f:
+            json.dump(policy, f)
+        args += ["--policy", path]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    env = dict(line.split("=", 1) for line in out.strip().splitlines())
+    assert set(env) == {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}, out
+    return env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+
+
+def client(endpoint, key, region="us-east-1", verify=True):
+    return boto3.client("route53", endpoint_url=endpoint, region_name=region, aws_access_key_id=key[0],
+                        aws_secret_access_key=key[1], verify=verify,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def change(action, name, rtype, values, ttl=300):
+    return {"Action": action, "ResourceRecordSet": {
+        "Name": name, "Type": rtype, "TTL": ttl, "ResourceRecords": [{"Value": v} for v in values]}}
+
+
+def error_code(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], \
+            e.response["Error"].get("Message", "")
+    return None, 200, ""
+
+
+def raw_request(endpoint, method, path, body=b"", headers=None):
+    req = urllib.request.Request(endpoint + path, data=body if method != "GET" else None, method=method,
+                                 headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def signed_request(endpoint, key, method, path, body=b"", region="us-east-1", when=None, sign_body=True,
+                   headers=None):
+    """Signs with botocore's own SigV4 signer (optionally at a given time)."""
+    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, data=body, headers=headers or {})
+    if sign_body:
+        req.headers["X-Amz-Content-SHA256"] = botocore.auth.SigV4Auth(None, "route53", region).payload(req)
+    creds = botocore.credentials.Credentials(key[0], key[1])
+    signer = botocore.auth.SigV4Auth(creds, "route53", region)
+    if when is not None:
+        real = botocore.auth.datetime.datetime
+
+        class Fixed(real):
+            @classmethod
+            def utcnow(cls):
+                return when.replace(tzinfo=None)
+
+            @classmethod
+            def now(cls, tz=None):
+                return when if tz else when.replace(tzinfo=None)
+
+        botocore.auth.datetime.datetime = Fixed
+        try:
+            signer.add_auth(req)
+        finally:
+            botocore.auth.datetime.datetime = real
+    else:
+        signer.add_auth(req)
+    return req
+
+
+def send(endpoint, req, body_override=None):
+    prepared = req.prepare()
+    body = prepared.body if body_override is None else body_override
+    path = prepared.url[len(endpoint):]
+    return raw_request(endpoint, prepared.method, path, body or b"", dict(prepared.headers))
+
+
+def xml_code(body):
+    root = ET.fromstring(body)
+    return root.find(NS + "Error/" + NS + "Code").text
+
+
+class ApiE2E(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="zk_api_e2e_")
+        cls.admin = create_key(cls.dir, "admin")
+        cls.server = Server(cls.dir)
+        cls.r53 = client(cls.server.endpoint, cls.admin)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def new_zone(self, name):
+        r = self.r53.create_hosted_zone(Name=name, CallerReference=name + str(time.monotonic_ns()))
+        return r["HostedZone"]["Id"].split("/")[-1]
+
+    # ---- every operation ----
+
+    def test_zone_lifecycle(self):
+        r = self.r53.create_hosted_zone(Name="life.example", CallerReference="life-1",
+                                        HostedZoneConfig={"Comment": "first", "PrivateZone": False})
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 201)
+        self.assertTrue(r["Location"].endswith(r["HostedZone"]["Id"]))
+        self.assertEqual(r["HostedZone"]["Name"], "life.example.")
+        # INSYNC once every registered DNS server serves it (none here: at once).
+        self.assertIn(r["ChangeInfo"]["Status"], ("PENDING", "INSYNC"))
+        self.assertEqual(self.r53.get_change(Id=r["ChangeInfo"]["Id"])["ChangeInfo"]["Id"], r["ChangeInfo"]["Id"])
+        self.assertGreaterEqual(len(r["DelegationSet"]["NameServers"]), 2)
+        zid = r["HostedZone"]["Id"]
+        got = self.r53.get_hosted_zone(Id=zid)
+        self.assertEqual(got["HostedZone"]["Config"]["Comment"], "first")
+        self.assertEqual(got["HostedZone"]["ResourceRecordSetCount"], 2)
+        upd = self.r53.update_hosted_zone_comment(Id=zid, Comment="second")
+        self.assertEqual(upd["HostedZone"]["Config"]["Comment"], "second")
+        self.assertGreaterEqual(self.r53.get_hosted_zone_count()["HostedZoneCount"], 1)
+        c = self.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Comment": "c1", "Changes": [
+            change("CREATE", "www.life.example", "A", ["192.0.2.1", "192.0.2.2"]),
+            change("CREATE", "*.life.example.", "TXT", ['"hello world"', '"two"']),
+            change("CREATE", "mx.life.example", "MX", ["10 mail.life.example"]),
+            change("CREATE", "v6.life.example", "AAAA", ["2001:db8::1"]),
+            change("CREATE", "alias-cname.life.example", "CNAME", ["target.example.org"]),
+            {"Action": "CREATE", "ResourceRecordSet": {"Name": "life.example", "Type": "AAAA", "AliasTarget": {
+                "HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d111.cloudfront.net", "EvaluateTargetHealth": False}}},
+        ]})
+        self.assertIn(c["ChangeInfo"]["Status"], ("PENDING", "INSYNC"))
+        self.assertEqual(c["ChangeInfo"]["Comment"], "c1")
+        ch = self.r53.get_change(Id=c["ChangeInfo"]["Id"])
+        self.assertEqual(ch["ChangeInfo"]["Id"], c["ChangeInfo"]["Id"])
+        self.r53.get_waiter("resource_record_sets_changed").wait(Id=c["ChangeInfo"]["Id"],
+                                                                  WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+        sets = self.r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+        by = {(s["Name"], s["Type"]): s for s in sets}
+        self.assertEqual(by[("\\052.life.example.", "TXT")]["ResourceRecords"],
+                         [{"Value": '"hello world"'}, {"Value": '"two"'}])
+        self.assertEqual(by[("mx.life.example.", "MX")]["ResourceRecords"], [{"Value": "10 mail.life.example."}])
+        self.assertEqual(by[("life.example.", "AAAA")]["AliasTarget"]["DNSName"], "d111.cloudfront.net.")
+        self.assertNotIn("TTL", by[("life.example.", "AAAA")])
+        self.assertEqual(by[("www.life.example.", "A")]["TTL"], 300)
+        # Names in DNS order with the labels reversed; apex first.
+        self.assertEqual(sets[0]["Name"], "life.example.")
+        # Tags.
+        self.r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zid.split("/")[-1],
+                                          AddTags=[{"Key": "owner", "Value": "e2e"}, {"Key": "tmp", "Value": "x"}])
+        self.r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zid.split("/")[-1],
+                                          RemoveTagKeys=["tmp"])
+        tags = self.r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zid.split("/")[-1])
+        self.assertEqual(tags["ResourceTagSet"]["Tags"], [{"Key": "owner", "Value": "e2e"}])
+        many = self.r53.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=[zid.split("/")[-1]])
+        self.assertEqual(many["ResourceTagSets"][0]["Tags"], [{"Key": "owner", "Value": "e2e"}])
+        # Delete: not empty until the extra sets are gone.
+        code, status, _ = error_code(self.r53.delete_hosted_zone, Id=zid)
+        self.assertEqual((code, status), ("HostedZoneNotEmpty", 400))
+        deletes = [{"Action": "DELETE", "ResourceRecordSet": s} for s in sets if s["Type"] not in ("SOA", "NS")]
+        self.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": deletes})
+        d = self.r53.delete_hosted_zone(Id=zid)
+        self.assertEqual(self.r53.get_change(Id=d["ChangeInfo"]["Id"])["ChangeInfo"]["Id"], d["ChangeInfo"]["Id"])
+        code, status, _ = error_code(self.r53.get_hosted_zone, Id=zid)
+        self.assertEqual((code, status), ("NoSuchHostedZone", 404))
+
+    # ---- pagination ----
+
+    def test_pagination(self):
+        zones = [self.new_zone("page%02d.test" % i) for i in range(7)]
+        seen = []
+        for page in self.r53.get_paginator("list_hosted_zones").paginate(PaginationConfig={"PageSize": 2}):
+            self.assertLessEqual(len(page["HostedZones"]), 2)
+            seen += [z["Id"].split("/")[-1] for z in page["HostedZones"]]
+        self.assertEqual(len(seen), len(set(seen)))
+        self.assertTrue(set(zones) <= set(seen))
+        r = self.r53.list_hosted_zones_by_name(DNSName="page03.test", MaxItems="2")
+        self.assertEqual([z["Name"] for z in r["HostedZones"]], ["page03.test.", "page04.test."])
+        self.assertTrue(r["IsTruncated"])
+        self.assertEqual(r["NextDNSName"], "page05.test.")
+        r2 = self.r53.list_hosted_zones_by_name(DNSName=r["NextDNSName"], HostedZoneId=r["NextHostedZoneId"],
+                                                MaxItems="2")
+        self.assertEqual(r2["HostedZones"][0]["Name"], "page05.test.")
+        z = zones[0]
+        batch = []
+        for i in range(60):
+            batch.append(change("CREATE", "h%03d.page00.test" % i, "A", ["192.0.2.%d" % (i + 1)]))
+            batch.append(change("CREATE", "h%03d.page00.test" % i, "TXT", ['"t%d"' % i]))
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": batch})
+        names = []
+        pages = 0
+        for page in self.r53.get_paginator("list_resource_record_sets").paginate(
+                HostedZoneId=z, PaginationConfig={"PageSize": 17}):
+            pages += 1
+            names += [(s["Name"], s["Type"]) for s in page["ResourceRecordSets"]]
+        self.assertEqual(len(names), 122)
+        self.assertEqual(len(set(names)), 122)
+        self.assertEqual(pages, 8)
+        # StartRecordName/Type continue exactly where NextRecordName/Type point.
+        p = self.r53.list_resource_record_sets(HostedZoneId=z, MaxItems="3", StartRecordName="h010.page00.test",
+                                               StartRecordType="TXT")
+        self.assertEqual((p["ResourceRecordSets"][0]["Name"], p["ResourceRecordSets"][0]["Type"]),
+                         ("h010.page00.test.", "TXT"))
+        self.assertEqual((p["NextRecordName"], p["NextRecordType"]), ("h012.page00.test.", "A"))
+
+    # ---- error codes ----
+
+    def test_error_codes(self):
+        z = self.new_zone("errors.test")
+        self.r53.create_hosted_zone(Name="dup.test", CallerReference="dup-ref")
+        self.assertEqual(error_code(self.r53.create_hosted_zone, Name="dup2.test", CallerReference="dup-ref")[:2],
+                         ("HostedZoneAlreadyExists", 409))
+        self.assertEqual(error_code(self.r53.create_hosted_zone, Name="bad..name", CallerReference="bad")[:2],
+                         ("InvalidDomainName", 400))
+        self.assertEqual(error_code(self.r53.get_hosted_zone, Id="ZDOESNOTEXIST")[:2], ("NoSuchHostedZone", 404))
+        self.assertEqual(error_code(self.r53.get_change, Id="CDOESNOTEXIST")[:2], ("NoSuchChange", 404))
+        self.assertEqual(error_code(self.r53.list_tags_for_resource, ResourceType="healthcheck",
+                                    ResourceId="abc")[:2], ("NoSuchHealthCheck", 404))
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+            change("CREATE", "a.errors.test", "A", ["192.0.2.1"])]})
+        code, status, msg = error_code(self.r53.change_resource_record_sets, HostedZoneId=z, ChangeBatch={
+            "Changes": [change("CREATE", "a.errors.test", "A", ["192.0.2.1"])]})
+        self.assertEqual((code, status), ("InvalidChangeBatch", 400))
+        self.assertIn("but it already exists", msg)
+        try:
+            self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+                change("DELETE", "a.errors.test", "A", ["192.0.2.99"])]})
+            self.fail("DELETE with other values succeeded")
+        except self.r53.exceptions.InvalidChangeBatch as e:
+            self.assertIn("do not match", str(e))
+        self.assertEqual(error_code(self.r53.change_resource_record_sets, HostedZoneId=z, ChangeBatch={
+            "Changes": [change("CREATE", "b.errors.test", "A", ["1.2.3"])]})[0], "InvalidChangeBatch")
+        self.assertEqual(error_code(self.r53.change_resource_record_sets, HostedZoneId=z, ChangeBatch={
+            "Changes": [change("CREATE", "x.elsewhere.test", "A", ["192.0.2.1"])]})[0], "InvalidChangeBatch")
+        self.assertEqual(error_code(self.r53.change_resource_record_sets, HostedZoneId=z, ChangeBatch={
+            "Changes": [change("CREATE", "errors.test", "CNAME", ["x.example.org"])]})[0], "InvalidChangeBatch")
+        weighted = change("CREATE", "w.errors.test", "A", ["192.0.2.1"])
+        weighted["ResourceRecordSet"].update({"SetIdentifier": "one", "Weight": 10})
+        code, status, msg = error_code(self.r53.change_resource_record_sets, HostedZoneId=z,
+                                       ChangeBatch={"Changes": [weighted]})
+        self.assertEqual((code, status), ("InvalidInput", 400))
+        self.assertIn("routing policies are not supported yet", msg)
+        self.assertEqual(error_code(self.r53.list_resource_record_sets, HostedZoneId=z, MaxItems="zero")[0],
+                         "InvalidInput")
+
+    def test_auth_errors(self):
+        ep = self.server.endpoint
+        status, body = raw_request(ep, "GET", "/2013-04-01/hostedzone")
+        self.assertEqual((status, xml_code(body)), (403, "MissingAuthenticationToken"))
+        bogus = client(ep, ("AKIAAAAAAAAAAAAAAAAA", "x" * 40))
+        self.assertEqual(error_code(bogus.list_hosted_zones)[:2], ("InvalidClientTokenId", 403))
+        wrong = client(ep, (self.admin[0], "y" * 40))
+        self.assertEqual(error_code(wrong.list_hosted_zones)[:2], ("SignatureDoesNotMatch", 403))
+        # Any region in the credential scope is accepted.
+        self.assertIn("HostedZones", client(ep, self.admin, region="ap-southeast-2").list_hosted_zones())
+        # botocore's signer round trips: odd query strings and path segments.
+        for path in ["/2013-04-01/hostedzonesbyname?dnsname=%2A.example.com&maxitems=1",
+                     "/2013-04-01/hostedzonesbyname?dnsname=%5C052.example.com",
+                     "/2013-04-01/hostedzonecount?b=2&a=1&a=0&empty=",
+                     "/2013-04-01/hostedzone/ZNOPE%2Fx/rrset?name=a%20b&type=TXT"]:
+            req = signed_request(ep, self.admin, "GET", path)
+            status, body = send(ep, req)
+            self.assertNotIn(b"SignatureDoesNotMatch", body, path)
+        # Clock skew: signed 20 minutes ago.
+        past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)
+        status, body = send(ep, signed_request(ep, self.admin, "GET", "/2013-04-01/hostedzonecount", when=past))
+        self.assertEqual((status, xml_code(body)), (403, "SignatureDoesNotMatch"))
+        self.assertIn(b"Signature expired", body)
+        # Body changed after signing with x-amz-content-sha256.
+        req = signed_request(ep, self.admin, "POST", "/2013-04-01/hostedzone",
+                             body=b"<CreateHostedZoneRequest/>")
+        status, body = send(ep, req, body_override=b"<CreateHostedZoneRequest><Name>evil.test</Name>"
+                                                   b"</CreateHostedZoneRequest>")
+        self.assertEqual((status, xml_code(body)), (400, "XAmzContentSHA256Mismatch"))
+
+    def test_body_read_whatever_its_content_type(self):
+        z = self.new_zone("ctype.test")
+        changes = "".join(
+            "<Change><Action>CREATE</Action><ResourceRecordSet><Name>c%d.ctype.test</Name><Type>TXT</Type>"
+            "<TTL>60</TTL><ResourceRecords><ResourceRecord><Value>\"%s\"</Value></ResourceRecord>"
+            "</ResourceRecords></ResourceRecordSet></Change>" % (i, "x" * 200) for i in range(60))
+        body = ("<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+                "<ChangeBatch><Changes>%s</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>" % changes).encode()
+        self.assertGreater(len(body), 16384)  # cpp-httplib refuses form bodies over 8 KiB unless bypassed
+        ep = self.server.endpoint
+        for i, ctype in enumerate(["application/x-www-form-urlencoded", "application/json", "text/plain",
+                                   "application/xml"]):
+            this = body.replace(b"ctype.test</Name>", b"ctype.test</Name>", 1).replace(b">c", b">t%d-c" % i)
+            status, resp = send(ep, signed_request(ep, self.admin, "POST", "/2013-04-01/hostedzone/%s/rrset/" % z,
+                                                   body=this, headers={"Content-Type": ctype}))
+            self.assertEqual(status, 200, (ctype, resp[:300]))
+        status, _ = raw_request(ep, "POST", "/2013-04-01/hostedzone", b"x" * (5 * 1024 * 1024))
+        self.assertEqual(status, 413)
+        # Multipart is the one Content-Type refused (the HTTP library only hands it out part by part).
+        status, resp = send(ep, signed_request(ep, self.admin, "POST", "/2013-04-01/hostedzone/%s/rrset/" % z,
+                                               body=body, headers={"Content-Type": "multipart/form-data; boundary=b"}))
+        self.assertEqual((status, xml_code(resp)), (400, "InvalidInput"))
+
+    def test_policy_access_denied(self):
+        mine = self.new_zone("mine.policy.test")
+        other = self.new_zone("other.policy.test")
+        key = create_key(self.dir, "external-dns", {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
+             "Resource": "arn:aws:route53:::hostedzone/" + mine},
+            {"Effect": "Allow", "Action": ["route53:ListHostedZones", "route53:ListResourceRecordSets",
+                                           "route53:ListTagsForResources", "route53:GetChange"], "Resource": "*"}]})
+        limited = client(self.server.endpoint, key)
+        limited.change_resource_record_sets(HostedZoneId=mine, ChangeBatch={"Changes": [
+            change("UPSERT", "a.mine.policy.test", "A", ["192.0.2.1"])]})
+        code, status, msg = error_code(limited.change_resource_record_sets, HostedZoneId=other, ChangeBatch={
+            "Changes": [change("UPSERT", "a.other.policy.test", "A", ["192.0.2.1"])]})
+        self.assertEqual((code, status), ("AccessDenied", 403))
+        self.assertIn("User: arn:aws:iam::000000000000:user/external-dns is not authorized to perform: "
+                      "route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/" + other, msg)
+        self.assertEqual(error_code(limited.delete_hosted_zone, Id=mine)[0], "AccessDenied")
+        self.assertEqual(error_code(limited.create_hosted_zone, Name="x.test", CallerReference="x")[0],
+                         "AccessDenied")
+        limited.list_hosted_zones()
+
+    def test_keys_cli_list_and_delete_apply_live(self):
+        key = create_key(self.dir, "short-lived")
+        r53 = client(self.server.endpoint, key)
+        r53.get_hosted_zone_count()
+        listed = subprocess.run([ZONEKEEPER, "keys", "list", "--data", self.dir], check=True, capture_output=True,
+                                text=True).stdout
+        self.assertIn(key[0] + "\tshort-lived\tallow-all", listed)
+        self.assertNotIn(key[1], listed)  # secrets are never listed
+        mode = os.stat(os.path.join(self.dir, "api_keys.json")).st_mode & 0o777
+        self.assertEqual(mode, 0o600)
+        subprocess.run([ZONEKEEPER, "keys", "delete", "--data", self.dir, "short-lived"], check=True)
+        self.assertEqual(error_code(r53.get_hosted_zone_count)[:2], ("InvalidClientTokenId", 403))
+        gone = subprocess.run([ZONEKEEPER, "keys", "delete", "--data", self.dir, "short-lived"], capture_output=True)
+        self.assertNotEqual(gone.returncode, 0)
+        bad = os.path.join(self.dir, "bad-policy.json")
+        with open(bad, "w") as f:
+            f.write('{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {}}]}')
+        refused = subprocess.run([ZONEKEEPER, "keys", "create", "--data", self.dir, "--name", "c", "--policy", bad],
+                                 capture_output=True, text=True)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("Condition", refused.stderr)
+
+    # ---- ExternalDNS's access pattern ----
+
+    def test_external_dns_pattern(self):
+        z = self.new_zone("edns.test")
+        key = create_key(self.dir, "edns-%d" % time.monotonic_ns(), {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["route53:ChangeResourceRecordSets"],
+             "Resource": ["arn:aws:route53:::hostedzone/*"]},
+            {"Effect": "Allow", "Action": ["route53:ListHostedZones", "route53:ListResourceRecordSets",
+                                           "route53:ListTagsForResources"], "Resource": ["*"]}]})
+        r53 = client(self.server.endpoint, key)
+
+        def records():
+            out = {}
+            for page in r53.get_paginator("list_resource_record_sets").paginate(
+                    HostedZoneId=z, PaginationConfig={"PageSize": 5}):
+                for s in page["ResourceRecordSets"]:
+                    out[(s["Name"], s["Type"])] = s
+            return out
+
+        zones = [zz for page in r53.get_paginator("list_hosted_zones").paginate() for zz in page["HostedZones"]]
+        ids = [zz["Id"].split("/")[-1] for zz in zones]
+        self.assertIn(z, ids)
+        tags = r53.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=ids[:10])
+        self.assertEqual(len(tags["ResourceTagSets"]), min(10, len(ids)))
+        owner = '"heritage=external-dns,external-dns/owner=e2e,external-dns/resource=ingress/default/app%d"'
+        create = []
+        for i in range(12):
+            create.append(change("CREATE", "app%d.edns.test" % i, "A", ["10.0.0.%d" % (i + 1)], ttl=300))
+            create.append(change("CREATE", "a-app%d.edns.test" % i, "TXT", [owner % i], ttl=300))
+        r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": create})
+        current = records()
+        self.assertEqual(current[("app3.edns.test.", "A")]["ResourceRecords"], [{"Value": "10.0.0.4"}])
+        self.assertEqual(current[("a-app3.edns.test.", "TXT")]["ResourceRecords"], [{"Value": owner % 3}])
+        upsert = [change("UPSERT", "app%d.edns.test" % i, "A", ["10.1.0.%d" % (i + 1)]) for i in range(6)]
+        r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": upsert})
+        delete = []
+        for i in range(6, 12):
+            delete.append({"Action": "DELETE", "ResourceRecordSet": current[("app%d.edns.test." % i, "A")]})
+            delete.append({"Action": "DELETE", "ResourceRecordSet": current[("a-app%d.edns.test." % i, "TXT")]})
+        r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": delete})
+        after = records()
+        self.assertEqual(after[("app0.edns.test.", "A")]["ResourceRecords"], [{"Value": "10.1.0.1"}])
+        self.assertNotIn(("app7.edns.test.", "A"), after)
+        self.assertNotIn(("a-app7.edns.test.", "TXT"), after)
+        self.assertEqual(len(after), 2 + 6 + 6)
+
+    # ---- the aws CLI ----
+
+    def test_aws_cli(self):
+        if not shutil.which("aws"):
+            self.skipTest("aws CLI not installed")
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.admin[0], AWS_SECRET_ACCESS_KEY=self.admin[1],
+                   AWS_DEFAULT_REGION="eu-central-1", AWS_CONFIG_FILE="/dev/null",
+                   AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_PAGER="")
+
+        def aws(*args, check=True):
+            p = subprocess.run(["aws", "--endpoint-url", self.server.endpoint, "--output", "json", "route53", *args],
+                               env=env, capture_output=True, text=True, timeout=60)
+            if check and p.returncode != 0:
+                self.fail("aws %s failed: %s" % (" ".join(args), p.stderr))
+            return json.loads(p.stdout) if p.returncode == 0 and p.stdout.strip() else p
+
+        created = aws("create-hosted-zone", "--name", "cli.test", "--caller-reference", "cli-1")
+        zid = created["HostedZone"]["Id"]
+        batch = os.path.join(self.dir, "batch.json")
+        with open(batch, "w") as f:
+            json.dump({"Changes": [change("CREATE", "r%d.cli.test" % i, "A", ["192.0.2.%d" % (i + 1)])
+                                   for i in range(9)]}, f)
+        c = aws("change-resource-record-sets", "--hosted-zone-id", zid, "--change-batch", "file://" + batch)
+        aws("wait", "resource-record-sets-changed", "--id", c["ChangeInfo"]["Id"])
+        listed = aws("list-resource-record-sets", "--hosted-zone-id", zid, "--page-size", "4")
+        self.assertEqual(len(listed["ResourceRecordSets"]), 11)
+        first = aws("list-resource-record-sets", "--hosted-zone-id", zid, "--max-items", "3")
+        self.assertEqual(len(first["ResourceRecordSets"]), 3)
+        self.assertIn("NextToken", first)
+        self.assertIn(zid, [z["Id"] for z in aws("list-hosted-zones")["HostedZones"]])
+        self.assertEqual(aws("get-hosted-zone", "--id", zid)["HostedZone"]["Name"], "cli.test.")
+        failed = aws("get-hosted-zone", "--id", "ZNOPE", check=False)
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertIn("NoSuchHostedZone", failed.stderr)
+        dup = aws("change-resource-record-sets", "--hosted-zone-id", zid, "--change-batch", "file://" + batch,
+                  check=False)
+        self.assertIn("InvalidChangeBatch", dup.stderr)
+
+
+class RestartE2E(unittest.TestCase):
+    def test_acknowledged_changes_survive_sigkill(self):
+        d = tempfile.mkdtemp(prefix="zk_api_restart_")
+        try:
+            admin = create_key(d, "admin")
+            server = Server(d)
+            r53 = client(server.endpoint, admin)
+            zid = r53.create_hosted_zone(Name="keep.test", CallerReference="keep")["HostedZone"]["Id"]
+            r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+                change("CREATE", "a.keep.test", "A", ["192.0.2.7"])]})
+            server.proc.kill()  # SIGKILL: only what was acknowledged must be there
+            server.proc.wait()
+            server.proc.stdout.close()
+            server.proc.stderr.close()
+            server = Server(d)
+            try:
+                r53 = client(server.endpoint, admin)
+                sets = r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]
+                self.assertIn({"Value": "192.0.2.7"},
+                              [rr for s in sets if s["Name"] == "a.keep.test." for rr in s["ResourceRecords"]])
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+class TlsE2E(unittest.TestCase):
+    def test_https(self):
+        if not shutil.which("openssl"):
+            self.skipTest("openssl not installed")
+        d = tempfile.mkdtemp(prefix="zk_api_tls_")
+        try:
+            cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                            cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                           check=True, capture_output=True)
+            admin = create_key(d, "admin")
+            server = Server(d, ["--tls-cert", cert, "--tls-key", key])
+            try:
+                self.assertEqual(server.scheme, "https")
+                r53 = client(server.endpoint, admin, verify=cert)
+                r53.create_hosted_zone(Name="tls.test", CallerReference="tls")
+                self.assertEqual(r53.get_hosted_zone_count()["HostedZoneCount"], 1)
+            finally:
+                server.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def main():
+    global ZONEKEEPER
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--zonekeeper", required=True)
+    args, rest = parser.parse_known_args()
+    ZONEKEEPER = os.path.abspath(args.zonekeeper)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
