@@ -45,7 +45,7 @@ class MemoryZoneStore final : public store::ZoneStore {
   void markServed(std::string_view zoneId, std::uint32_t serial) override;
   void registerServer(std::string_view server) override;
   void unregisterServer(std::string_view server) override;
-  void markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
+  void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
   store::StoreResult<std::vector<store::JournalEntry>> journal(std::string_view zoneId,
                                                                std::uint32_t sinceSerial) override;
   void setListener(store::ChangeListener listener) override;
