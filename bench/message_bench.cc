@@ -78,10 +78,9 @@ void BM_BuildTruncatedRrset(benchmark::State& state) {
   std::vector<std::vector<std::uint8_t>> rdatas;
   for (int i = 0; i < 40; ++i) {
     auto n = name(("mx" + std::to_string(i) + ".example.com.").c_str());
-    std::vector<std::uint8_t> rd(2 + n.wireLength());
-    rd[1] = static_cast<std::uint8_t>(i);
-    std::copy(n.bytes().begin(), n.bytes().end(), rd.begin() + 2);
-    rdatas.push_back(rd);
+    std::vector<std::uint8_t> rd = {0, static_cast<std::uint8_t>(i)};  // preference
+    rd.insert(rd.end(), n.bytes().begin(), n.bytes().end());
+    rdatas.push_back(std::move(rd));
   }
   std::array<std::uint8_t, 4096> buf;
   for (auto _ : state) {
