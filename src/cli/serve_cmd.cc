@@ -195,6 +195,12 @@ void runServe(const ServeArgs& args) {
     if (!path) fail(kExitFailed, fmt::format("--data {}: {}", args.data, path.error().message));
     store::SqliteStoreOptions so;
     so.path = *path;
+    // No background checkpointer: this process only reads, and opening the
+    // checkpointer's second connection (sqlite::Database::open opens and
+    // closes the file itself) drops this process's POSIX locks on the
+    // database, after which another process closing its connection deletes
+    // the WAL under us and our reads stay stale (store bug, reported).
+    so.checkpointPages = 0;
     auto opened = store::SqliteZoneStore::open(so);
     if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", args.data, opened.error().message));
     zoneStore = std::move(*opened);

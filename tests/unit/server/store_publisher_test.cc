@@ -394,6 +394,13 @@ TEST(StorePublisher, PollingSeesOtherWriters) {
       ok(other->applyChanges(z.id, batch({create(rset("www.example.com.", RRType::A, 60, {"192.0.2.5"}))})));
   ASSERT_TRUE(pub.waitPublished(z.id, info.serial, 5s));
   EXPECT_EQ(servedA(table, "example.com.", "www.example.com."), std::vector<std::string>{"192.0.2.5"});
+  for (int i = 0; i < 3; ++i) {
+    info = ok(other->applyChanges(
+        z.id, batch({upsert(rset("www.example.com.", RRType::A, 60, {fmt::format("192.0.2.{}", 10 + i)}))})));
+    ASSERT_TRUE(pub.waitPublished(z.id, info.serial, 5s)) << i;
+    EXPECT_EQ(servedA(table, "example.com.", "www.example.com."),
+              std::vector<std::string>{fmt::format("192.0.2.{}", 10 + i)});
+  }
   auto z2 = ok(other->createZone({name("second.example."), "ref2", ""}));
   ASSERT_TRUE(pub.waitPublished(z2.id, z2.serial, 5s));
   EXPECT_NE(served(table, "second.example."), nullptr);
