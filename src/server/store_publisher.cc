@@ -30,6 +30,40 @@ bool isAddress(wire::RRType t) { return t == wire::RRType::A || t == wire::RRTyp
 
 }  // namespace
 
+std::vector<zone::UpdateRecord> nameRecords(std::span<const store::RecordSet* const> sets,
+                                            std::vector<std::string>* warnings) {
+  std::vector<zone::UpdateRecord> out;
+  bool plainAddress = false;
+  const store::AliasTarget* alias = nullptr;
+  for (const store::RecordSet* rs : sets) {
+    if (rs->alias) {
+      if (alias == nullptr) {
+        alias = &*rs->alias;
+      } else if (!(alias->dnsName == rs->alias->dnsName) && warnings) {
+        warnings->push_back(fmt::format("{} {}: alias to {} not served (the name's other alias goes to {})",
+                                        rs->name.toText(), wire::typeToText(rs->type),
+                                        rs->alias->dnsName.toText(), alias->dnsName.toText()));
+      }
+      continue;
+    }
+    if (isAddress(rs->type)) plainAddress = true;
+    for (const auto& rd : rs->rdata) out.push_back({rs->type, rs->ttl, rd});
+  }
+  if (alias != nullptr) {
+    if (plainAddress) {
+      // ALIAS answers both A and AAAA, so it cannot sit beside either.
+      if (warnings) {
+        warnings->push_back(fmt::format("{}: alias to {} not served beside plain A/AAAA records",
+                                        sets.front()->name.toText(), alias->dnsName.toText()));
+      }
+    } else {
+      auto target = alias->dnsName.bytes();
+      out.push_back({wire::RRType::ALIAS, kAliasTtl, {target.begin(), target.end()}});
+    }
+  }
+  return out;
+}
+
 Result<std::shared_ptr<const zone::ZoneSnapshot>> buildSnapshot(
     const wire::Name& origin, const std::vector<const store::RecordSet*>& sets,
     std::vector<std::string>* warnings) {
@@ -37,40 +71,12 @@ Result<std::shared_ptr<const zone::ZoneSnapshot>> buildSnapshot(
   // Sets arrive grouped by owner name; aliases are decided per name.
   std::size_t i = 0;
   while (i < sets.size()) {
-    std::size_t j = i;
-    const wire::Name& owner = sets[i]->name;
-    bool plainAddress = false;
-    const store::AliasTarget* alias = nullptr;
-    while (j < sets.size() && (j == i || sets[j]->name == owner)) {
-      const store::RecordSet& rs = *sets[j];
-      if (rs.alias) {
-        if (alias == nullptr) {
-          alias = &*rs.alias;
-        } else if (!(alias->dnsName == rs.alias->dnsName) && warnings) {
-          warnings->push_back(fmt::format("{} {}: alias to {} not served (the name's other alias goes to {})",
-                                          rs.name.toText(), wire::typeToText(rs.type),
-                                          rs.alias->dnsName.toText(), alias->dnsName.toText()));
-        }
-      } else {
-        if (isAddress(rs.type)) plainAddress = true;
-        for (const auto& rd : rs.rdata) {
-          if (auto st = builder.add(rs.name, rs.type, wire::RRClass::IN, rs.ttl, rd); !st) return st.error();
-        }
-      }
-      ++j;
-    }
-    if (alias != nullptr) {
-      if (plainAddress) {
-        // ALIAS answers both A and AAAA, so it cannot sit beside either.
-        if (warnings) {
-          warnings->push_back(fmt::format("{}: alias to {} not served beside plain A/AAAA records",
-                                          owner.toText(), alias->dnsName.toText()));
-        }
-      } else if (auto st = builder.add(sets[i]->name, wire::RRType::ALIAS, wire::RRClass::IN, kAliasTtl,
-                                       alias->dnsName.bytes());
-                 !st) {
+    std::size_t j = i + 1;
+    while (j < sets.size() && sets[j]->name == sets[i]->name) ++j;  // == ignores case
+    auto group = std::span<const store::RecordSet* const>(sets).subspan(i, j - i);
+    for (const auto& r : nameRecords(group, warnings)) {
+      if (auto st = builder.add(sets[i]->name, r.type, wire::RRClass::IN, r.ttl, r.rdata); !st)
         return st.error();
-      }
     }
     i = j;
   }
@@ -308,6 +314,7 @@ bool StorePublisher::applyJournal(ZoneState& state) {
       }
     }
   };
+  std::set<wire::Name> touched;
   std::uint32_t at = state.serial;
   bool reached = false;
   for (const auto& e : entries) {
@@ -315,11 +322,13 @@ bool StorePublisher::applyJournal(ZoneState& state) {
     for (const auto& rs : e.removed) {
       SetKey key{rs.name.lowercased(), static_cast<std::uint16_t>(rs.type)};
       remember(key);
+      touched.insert(key.first);
       state.sets.erase(key);
     }
     for (const auto& rs : e.added) {
       SetKey key{rs.name.lowercased(), static_cast<std::uint16_t>(rs.type)};
       remember(key);
+      touched.insert(key.first);
       state.sets.insert_or_assign(std::move(key), rs);
     }
     at = e.serial;
@@ -335,9 +344,10 @@ bool StorePublisher::applyJournal(ZoneState& state) {
   SetKey soaKey{state.origin.lowercased(), static_cast<std::uint16_t>(wire::RRType::SOA)};
   remember(soaKey);
   state.sets.insert_or_assign(soaKey, soa);
+  touched.insert(soaKey.first);
   const std::uint32_t before = state.serial;
   state.serial = target;
-  if (!publish(state, &StorePublisherStats::journalUpdates)) {
+  if (!publish(state, &StorePublisherStats::journalUpdates, &touched)) {
     rollback();
     state.serial = before;
     return true;  // not a journal problem: a full load would fail the same way
@@ -345,12 +355,55 @@ bool StorePublisher::applyJournal(ZoneState& state) {
   return true;
 }
 
-bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter) {
-  std::vector<const store::RecordSet*> sets;
-  sets.reserve(state.sets.size());
-  for (const auto& [key, rs] : state.sets) sets.push_back(&rs);
+bool StorePublisher::hasDescendants(const ZoneState& state, const wire::Name& name) const {
+  // Canonical order (RFC 4034 section 6.1) puts every name below `name` right
+  // after its own record sets.
+  auto it = state.sets.upper_bound(SetKey{name, 0xFFFF});
+  return it != state.sets.end() && it->first.first.isSubdomainOf(name);
+}
+
+bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter,
+                             const std::set<wire::Name>* touched) {
   std::vector<std::string> warnings;
-  auto snap = buildSnapshot(state.origin, sets, &warnings);
+  Result<std::shared_ptr<const zone::ZoneSnapshot>> snap = Error("not built");
+  bool derived = false;
+  if (touched != nullptr && state.snapshot) {
+    std::vector<zone::NameUpdate> updates;
+    std::set<wire::Name> listed;
+    const wire::Name origin = state.origin.lowercased();
+    for (const wire::Name& name : *touched) {
+      if (!listed.insert(name).second) continue;
+      std::vector<const store::RecordSet*> group;
+      for (auto it = state.sets.lower_bound(SetKey{name, 0});
+           it != state.sets.end() && it->first.first == name; ++it) {
+        group.push_back(&it->second);
+      }
+      zone::NameUpdate u{name, nameRecords(group, &warnings), false};
+      if (u.records.empty()) {
+        u.keepAsEmptyNonTerminal = hasDescendants(state, name);
+        if (!u.keepAsEmptyNonTerminal) {
+          // Empty non-terminals above it that now have nothing below go too.
+          for (wire::Name up = name.parent(); up.isSubdomainOf(origin) && !(up == origin); up = up.parent()) {
+            auto it = state.sets.lower_bound(SetKey{up, 0});
+            if (it != state.sets.end() && it->first.first == up) break;  // has data
+            if (hasDescendants(state, up)) break;
+            if (!listed.insert(up).second) break;
+            updates.push_back({up, {}, false});
+          }
+        }
+      }
+      updates.push_back(std::move(u));
+    }
+    snap = zone::ZoneBuilder::derive(*state.snapshot, updates);
+    derived = snap.ok();
+  }
+  if (!derived) {
+    warnings.clear();
+    std::vector<const store::RecordSet*> sets;
+    sets.reserve(state.sets.size());
+    for (const auto& [key, rs] : state.sets) sets.push_back(&rs);
+    snap = buildSnapshot(state.origin, sets, &warnings);
+  }
   for (const auto& w : warnings) logLine(fmt::format("zone {}: {}", state.origin.toText(), w));
   if (!snap) {
     logLine(fmt::format("zone {} ({}) serial {} not served: {}", state.origin.toText(), state.id,
@@ -359,15 +412,17 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
     ++stats_.failures;
     return false;
   }
+  state.snapshot = *snap;
   table_.upsert(*snap);
   // Only now does the server answer with the change: GetChange may say INSYNC.
   store_.markServedBy(options_.serverName, state.id, state.serial);
   {
     std::lock_guard lock(publishedMutex_);
     ++(stats_.*counter);
+    if (derived) ++stats_.derived;
   }
-  setPublished(state.id, state.serial);
   if (options_.onPublished) options_.onPublished(state.id, state.serial);
+  setPublished(state.id, state.serial);
   return true;
 }
 

@@ -59,6 +59,7 @@ struct StorePublisherStats {
   std::uint64_t publications = 0;
   std::uint64_t journalUpdates = 0;  // published from journal diffs
   std::uint64_t fullLoads = 0;       // published from zoneContents (start, gaps)
+  std::uint64_t derived = 0;         // snapshots derived from the previous one
   std::uint64_t failures = 0;        // store read or snapshot build failed
 };
 
@@ -66,6 +67,9 @@ struct StorePublisherStats {
 // ALIAS record per name; an alias beside plain A/AAAA records at the same name,
 // or two aliases to different targets, cannot be served that way: the extra
 // alias is dropped and described in `warnings`.
+// The records served at one name from its record sets (same rules).
+std::vector<zone::UpdateRecord> nameRecords(std::span<const store::RecordSet* const> sets,
+                                            std::vector<std::string>* warnings);
 Result<std::shared_ptr<const zone::ZoneSnapshot>> buildSnapshot(
     const wire::Name& origin, const std::vector<const store::RecordSet*>& sets,
     std::vector<std::string>* warnings);
@@ -99,6 +103,7 @@ class StorePublisher {
     wire::Name origin;
     std::uint32_t serial = 0;
     std::map<SetKey, store::RecordSet> sets;
+    std::shared_ptr<const zone::ZoneSnapshot> snapshot;  // as published
   };
   struct Inbox {  // shared with the store's listener, which may outlive us
     std::mutex mutex;
@@ -114,7 +119,11 @@ class StorePublisher {
   // Applies the journal after the published serial; false when the journal
   // does not reach back (then fullLoad).
   bool applyJournal(ZoneState& state);
-  bool publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter);
+  // Builds and publishes the state's snapshot: derived from the previous one
+  // when `touched` (lower-cased names whose record sets changed) is given.
+  bool publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter,
+               const std::set<wire::Name>* touched = nullptr);
+  bool hasDescendants(const ZoneState& state, const wire::Name& name) const;
   void dropZone(const std::string& zoneId);
   bool originTaken(const wire::Name& origin, const std::string& zoneId) const;
   void logLine(const std::string& line) const;

@@ -321,7 +321,7 @@ TEST(StorePublisher, JournalPathEqualsFullRebuildOnRandomBatches) {
     }
   };
   int published = 0;
-  for (int round = 0; round < 60; ++round) {
+  for (int round = 0; round < 200; ++round) {
     std::vector<store::Change> changes;
     std::set<std::pair<std::string, RRType>> touched;
     const std::size_t n = 1 + rng() % 6;
@@ -375,9 +375,10 @@ TEST(StorePublisher, JournalPathEqualsFullRebuildOnRandomBatches) {
     ASSERT_EQ(dump(*snap), dump(**full)) << "round " << round;
     ++published;
   }
-  EXPECT_GT(published, 40);
+  EXPECT_GT(published, 150);
   EXPECT_EQ(pub.stats().fullLoads, 1U);
   EXPECT_EQ(pub.stats().journalUpdates, static_cast<std::uint64_t>(published));
+  EXPECT_GT(pub.stats().derived, static_cast<std::uint64_t>(published) / 2);
 }
 
 // Another process (here: another store object on the same database file)
@@ -437,24 +438,35 @@ TEST(StorePublisher, PublicationLatency) {
   ASSERT_TRUE(pub.start().ok());
   const double startMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   std::vector<double> lat;
+  std::vector<double> commit;    // applyChanges call to return
+  std::vector<double> fromCall;  // applyChanges call to publication
   for (int i = 0; i < 100; ++i) {
     auto rs = rset(fmt::format("new{}.example.com.", i), RRType::A, 60, {"192.0.2.1"});
+    auto called = Clock::now();
     auto info =
         ok(s->applyChanges(z.id, batch({i % 2 ? del(sets[static_cast<std::size_t>(i)]) : create(rs)})));
     auto returned = Clock::now();
     ASSERT_TRUE(pub.waitPublished(z.id, info.serial, 10s));
     std::lock_guard g(m);
+    commit.push_back(std::chrono::duration<double, std::milli>(returned - called).count());
+    fromCall.push_back(std::chrono::duration<double, std::milli>(publishedAt[info.serial] - called).count());
     lat.push_back(std::max(
         0.0, std::chrono::duration<double, std::milli>(publishedAt[info.serial] - returned).count()));
   }
-  std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat[static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1))]; };
+  auto pct = [](std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+  };
   std::printf(
-      "publication latency, %zu-record zone, 1-change batches: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
-      "(start: %.0f ms)\n",
-      records, pct(0.5), pct(0.99), lat.back(), startMs);
-  RecordProperty("p50_ms", fmt::format("{:.2f}", pct(0.5)));
-  RecordProperty("p99_ms", fmt::format("{:.2f}", pct(0.99)));
+      "%zu-record zone, 1-change batches (start: %.0f ms):\n"
+      "  applyChanges returned -> published: p50 %.2f ms, p99 %.2f ms, max %.2f ms (0: published before the "
+      "return)\n"
+      "  applyChanges called -> published:   p50 %.2f ms, p99 %.2f ms\n"
+      "  applyChanges called -> returned:    p50 %.2f ms, p99 %.2f ms\n",
+      records, startMs, pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1.0), pct(fromCall, 0.5), pct(fromCall, 0.99),
+      pct(commit, 0.5), pct(commit, 0.99));
+  RecordProperty("p50_ms", fmt::format("{:.2f}", pct(lat, 0.5)));
+  RecordProperty("p99_ms", fmt::format("{:.2f}", pct(lat, 0.99)));
 }
 
 }  // namespace
