@@ -489,8 +489,32 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
 Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapshot& base,
                                                                 std::span<const NameUpdate> updates) {
   if (base.apex_ == kNoNode || base.slots_.empty()) return Error("derive: base snapshot is empty");
-  auto snap = std::make_shared<ZoneSnapshot>(base);  // copies the arrays
+  // Copy the arrays with room to append, so the appends below do not
+  // reallocate (a second copy, into fresh pages, cost more than the first).
+  auto snap = std::make_shared<ZoneSnapshot>();
   ZoneSnapshot& z = *snap;
+  auto copyWithRoom = [](auto& dst, const auto& src, std::size_t room) {
+    dst.reserve(src.size() + room);
+    dst.assign(src.begin(), src.end());
+  };
+  std::size_t dataRoom = 1024;
+  std::size_t recordRoom = 16;
+  for (const NameUpdate& u : updates) {
+    recordRoom += u.records.size() + 1;
+    for (const UpdateRecord& r : u.records) dataRoom += r.rdata.size() + 10;
+  }
+  const std::size_t nameRoom = updates.size() * wire::kMaxLabels + 16;
+  z.origin_ = base.origin_;
+  z.serial_ = base.serial_;
+  z.apex_ = base.apex_;
+  z.recordCount_ = base.recordCount_;
+  copyWithRoom(z.nodes_, base.nodes_, nameRoom);
+  copyWithRoom(z.names_, base.names_, updates.size() * wire::kMaxNameLength * 2);
+  copyWithRoom(z.rrsets_, base.rrsets_, recordRoom);
+  copyWithRoom(z.data_, base.data_, dataRoom);
+  z.slots_ = base.slots_;
+  z.slotMask_ = base.slotMask_;
+  z.garbage_ = base.garbage_;
   const wire::Name originLower = base.origin_.lowercased();
   const std::size_t originLen = originLower.wireLength();
   // Too much left behind by earlier derivations: a full build compacts.
