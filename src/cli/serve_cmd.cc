@@ -1,6 +1,8 @@
-// `zonekeeper serve --listen ADDR:PORT --zone ORIGIN=FILE --workers N`:
-// loads the zones, answers on UDP and TCP, reloads changed zone files on
-// SIGHUP (each zone swapped in one step) and exits cleanly on SIGTERM/SIGINT.
+// `zonekeeper serve --listen ADDR:PORT --zone ORIGIN=FILE --data DIR --workers N`:
+// loads the zones (zone files and the store's hosted zones), answers on UDP
+// and TCP, reloads changed zone files on SIGHUP (each zone swapped in one
+// step), publishes each batch committed to the store (server/store_publisher.h)
+// and exits cleanly on SIGTERM/SIGINT.
 
 #include "cli/serve_cmd.h"
 
@@ -22,6 +24,8 @@
 #include "query/upstream_alias.h"
 #include "server/metrics_http.h"
 #include "server/server.h"
+#include "server/store_publisher.h"
+#include "store/sqlite_zone_store.h"
 #include "zone/loader.h"
 #include "zone/zone_table.h"
 
@@ -37,6 +41,8 @@ struct ServeArgs {
   unsigned udpPayload = 1232;
   std::string aliasResolver;
   std::string metricsListen;
+  std::string data;
+  unsigned storePollMs = 100;
 };
 
 const char* kRcodeNames[16] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
@@ -165,7 +171,9 @@ void runServe(const ServeArgs& args) {
     if (!origin) fail(kExitUsage, fmt::format("bad zone origin in '{}': {}", spec, origin.error().message));
     sources.push_back(ZoneSource{*origin, spec.substr(eq + 1)});
   }
-  if (sources.empty()) logLine("warning: no --zone given; every query will be REFUSED");
+  if (sources.empty() && args.data.empty()) {
+    logLine("warning: no --zone or --data given; every query will be REFUSED");
+  }
 
   // Signals are taken synchronously by this thread; workers never see them.
   sigset_t sigs;
@@ -178,6 +186,50 @@ void runServe(const ServeArgs& args) {
   zone::ZoneTable table;
   for (ZoneSource& z : sources) {
     if (!loadZone(z, table)) fail(kExitFailed, "not starting: a zone failed to load");
+  }
+  // Hosted zones from the store; a name also given with --zone is an error.
+  std::unique_ptr<store::SqliteZoneStore> zoneStore;
+  std::unique_ptr<server::StorePublisher> publisher;
+  if (!args.data.empty()) {
+    auto path = store::SqliteZoneStore::prepareDataDir(args.data);
+    if (!path) fail(kExitFailed, fmt::format("--data {}: {}", args.data, path.error().message));
+    store::SqliteStoreOptions so;
+    so.path = *path;
+    // No background checkpointer: this process only reads, and opening the
+    // checkpointer's second connection (sqlite::Database::open opens and
+    // closes the file itself) drops this process's POSIX locks on the
+    // database, after which another process closing its connection deletes
+    // the WAL under us and our reads stay stale (store bug, reported).
+    so.checkpointPages = 0;
+    auto opened = store::SqliteZoneStore::open(so);
+    if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", args.data, opened.error().message));
+    zoneStore = std::move(*opened);
+    auto list = zoneStore->listZones();
+    if (list.index() != 0) {
+      const auto& e = std::get<store::StoreError>(list);
+      fail(kExitFailed,
+           fmt::format("--data {}: {}", args.data, e.messages.empty() ? "store error" : e.messages[0]));
+    }
+    server::StorePublisherOptions po;
+    po.pollInterval = std::chrono::milliseconds(args.storePollMs);
+    po.log = [](const std::string& line) { logLine("{}", line); };
+    for (const auto& hz : std::get<0>(list)) {
+      for (const ZoneSource& z : sources) {
+        if (z.origin == hz.name) {
+          fail(kExitUsage, fmt::format("zone {} is given with --zone and is also hosted zone {} in --data {}",
+                                       z.origin.toText(), hz.id, args.data));
+        }
+      }
+    }
+    for (const ZoneSource& z : sources) po.reservedOrigins.push_back(z.origin);
+    publisher = std::make_unique<server::StorePublisher>(*zoneStore, table, po);
+    auto started = std::chrono::steady_clock::now();
+    if (auto st = publisher->start(); !st) fail(kExitFailed, st.error().message);
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count();
+    logLine("{} hosted zone(s) from {} published in {} ms", std::get<0>(list).size(), *path, ms);
+    ::malloc_trim(0);
   }
   std::unique_ptr<query::UpstreamAliasResolver> resolver;
   auto watchTargets = [&] {
@@ -232,6 +284,7 @@ void runServe(const ServeArgs& args) {
   }
   if (metrics) metrics->stop();
   srv.stop();
+  if (publisher) publisher->stop();
   if (resolver) resolver->stop();
   auto u = srv.totals(query::Transport::Udp);
   auto t = srv.totals(query::Transport::Tcp);
@@ -296,6 +349,14 @@ void addServeCommand(CLI::App& app) {
       "--alias-resolver", args->aliasResolver,
       "ADDR[:PORT] of a recursive resolver for ALIAS targets outside the served zones (without it "
       "such ALIASes answer SERVFAIL)");
+  serve->add_option(
+      "--data", args->data,
+      "DIR of the hosted-zone store (zonekeeper zone import, the API): its zones are served and "
+      "every committed change is published at once");
+  serve
+      ->add_option("--store-poll-ms", args->storePollMs,
+                   "With --data: how often to look for changes committed by other processes (0: never)")
+      ->capture_default_str();
   serve->add_option("--metrics-listen", args->metricsListen,
                     "ADDR:PORT for a Prometheus endpoint (GET /metrics): queries, responses by RCODE, "
                     "truncations, TCP connections, zone serials");

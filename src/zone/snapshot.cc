@@ -10,9 +10,7 @@ namespace {
 
 using wire::RRType;
 
-std::uint16_t typeCode(RRType t) {
-  return static_cast<std::uint16_t>(t);
-}
+std::uint16_t typeCode(RRType t) { return static_cast<std::uint16_t>(t); }
 
 std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
@@ -485,6 +483,280 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   pending_.clear();
   names_.clear();
   rdata_.clear();
+  return std::shared_ptr<const ZoneSnapshot>(std::move(snap));
+}
+
+Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapshot& base,
+                                                                std::span<const NameUpdate> updates) {
+  if (base.apex_ == kNoNode || base.slots_.empty()) return Error("derive: base snapshot is empty");
+  // Copy the arrays with room to append, so the appends below do not
+  // reallocate (a second copy, into fresh pages, cost more than the first).
+  auto snap = std::make_shared<ZoneSnapshot>();
+  ZoneSnapshot& z = *snap;
+  auto copyWithRoom = [](auto& dst, const auto& src, std::size_t room) {
+    dst.reserve(src.size() + room);
+    dst.assign(src.begin(), src.end());
+  };
+  std::size_t dataRoom = 1024;
+  std::size_t recordRoom = 16;
+  for (const NameUpdate& u : updates) {
+    recordRoom += u.records.size() + 1;
+    for (const UpdateRecord& r : u.records) dataRoom += r.rdata.size() + 10;
+  }
+  const std::size_t nameRoom = updates.size() * wire::kMaxLabels + 16;
+  z.origin_ = base.origin_;
+  z.serial_ = base.serial_;
+  z.apex_ = base.apex_;
+  z.recordCount_ = base.recordCount_;
+  copyWithRoom(z.nodes_, base.nodes_, nameRoom);
+  copyWithRoom(z.names_, base.names_, updates.size() * wire::kMaxNameLength * 2);
+  copyWithRoom(z.rrsets_, base.rrsets_, recordRoom);
+  copyWithRoom(z.data_, base.data_, dataRoom);
+  z.slots_ = base.slots_;
+  z.slotMask_ = base.slotMask_;
+  z.garbage_ = base.garbage_;
+  const wire::Name originLower = base.origin_.lowercased();
+  const std::size_t originLen = originLower.wireLength();
+  // Too much left behind by earlier derivations: a full build compacts.
+  if (z.garbage_ > 4096 && z.garbage_ > (z.data_.size() + z.rrsets_.size() * sizeof(RRsetRef)) / 3) {
+    return Error("derive: compaction needed");
+  }
+
+  auto slotOf = [&](std::uint32_t idx) -> std::uint64_t {
+    const Node& n = z.nodes_[idx];
+    std::uint32_t h = hashName(z.nodeName(n));
+    std::uint64_t i = h & z.slotMask_;
+    while (static_cast<std::uint32_t>(z.slots_[i]) != idx + 1U) i = (i + 1) & z.slotMask_;
+    return i;
+  };
+  auto insertSlot = [&](std::uint32_t idx) {
+    // Keep the load factor at most 0.6, as build() does.
+    if ((z.nodes_.size() + 1) * 5 > z.slots_.size() * 3) {
+      std::vector<std::uint64_t> old = std::move(z.slots_);
+      z.slots_.assign(old.size() * 2, 0);
+      z.slotMask_ = z.slots_.size() - 1;
+      for (std::uint64_t e : old) {
+        if (e == 0) continue;
+        std::uint64_t i = (e >> 32) & z.slotMask_;
+        while (z.slots_[i] != 0) i = (i + 1) & z.slotMask_;
+        z.slots_[i] = e;
+      }
+    }
+    const Node& n = z.nodes_[idx];
+    std::uint32_t h = hashName(z.nodeName(n));
+    std::uint64_t i = h & z.slotMask_;
+    while (z.slots_[i] != 0) i = (i + 1) & z.slotMask_;
+    z.slots_[i] = (std::uint64_t{h} << 32) | (idx + 1U);
+  };
+  // Linear-probing deletion by backward shift (no tombstones).
+  auto eraseSlot = [&](std::uint32_t idx) {
+    std::uint64_t i = slotOf(idx);
+    z.slots_[i] = 0;
+    std::uint64_t j = i;
+    for (;;) {
+      j = (j + 1) & z.slotMask_;
+      if (z.slots_[j] == 0) break;
+      std::uint64_t home = (z.slots_[j] >> 32) & z.slotMask_;
+      // Move the entry back unless its home lies cyclically in (i, j].
+      bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!stays) {
+        z.slots_[i] = z.slots_[j];
+        z.slots_[j] = 0;
+        i = j;
+      }
+    }
+  };
+  auto parentOf = [&](std::span<const std::uint8_t> name) -> std::uint32_t {
+    if (name.size() <= originLen) return kNoNode;
+    return z.find(name.subspan(1U + name[0]));
+  };
+  auto newNode = [&](std::span<const std::uint8_t> name, std::uint32_t parent) -> std::uint32_t {
+    Node n{};
+    n.nameOffset = static_cast<std::uint32_t>(z.names_.size());
+    n.nameLength = static_cast<std::uint8_t>(name.size());
+    z.names_.insert(z.names_.end(), name.begin(), name.end());
+    std::uint8_t labels = 0;
+    for (std::size_t pos = 0; name[pos] != 0; pos += 1U + name[pos]) ++labels;
+    n.labelCount = labels;
+    n.rrsetBegin = static_cast<std::uint32_t>(z.rrsets_.size());
+    n.rrsetCount = 0;
+    n.flags = kFlagEmptyNonTerminal;
+    if (name.size() >= 2 && name[0] == 1 && name[1] == '*') n.flags |= kFlagWildcard;
+    n.wildcardChild = kNoNode;
+    const Node& p = z.nodes_[parent];
+    n.highestCut = p.highestCut;
+    n.highestDname = p.highestDname;
+    z.nodes_.push_back(n);
+    auto idx = static_cast<std::uint32_t>(z.nodes_.size() - 1);
+    if (n.flags & kFlagWildcard) z.nodes_[parent].wildcardChild = idx;
+    insertSlot(idx);
+    return idx;
+  };
+  auto nodeRecords = [&](const Node& n) {
+    std::size_t c = 0;
+    for (const RRsetRef& r : z.rrsets(n)) c += r.count;
+    return c;
+  };
+  auto dropRRsets = [&](Node& n) {
+    for (const RRsetRef& r : z.rrsets(n)) z.garbage_ += r.dataLength + sizeof(RRsetRef);
+    z.recordCount_ -= nodeRecords(n);
+  };
+
+  for (const NameUpdate& u : updates) {
+    const wire::Name lower = u.owner.lowercased();
+    auto name = lower.bytes();
+    if (!lower.isSubdomainOf(originLower)) {
+      return Error(fmt::format("{} is outside the zone {}", u.owner.toText(), base.origin_.toText()));
+    }
+    const bool isApex = name.size() == originLen;
+    std::uint32_t idx = z.find(name);
+    if (idx != kNoNode && !isApex && (z.nodes_[idx].flags & (kFlagCut | kFlagDname))) {
+      return Error("derive: a delegation or DNAME changes");
+    }
+    if (u.records.empty()) {
+      if (isApex) return Error("derive: the apex loses its data");
+      if (idx == kNoNode) continue;
+      Node& n = z.nodes_[idx];
+      dropRRsets(n);
+      n.rrsetCount = 0;
+      n.flags = static_cast<std::uint16_t>((n.flags & kFlagWildcard) | kFlagEmptyNonTerminal);
+      if (!u.keepAsEmptyNonTerminal) {
+        std::uint32_t parent = parentOf(name);
+        if (parent != kNoNode && z.nodes_[parent].wildcardChild == idx)
+          z.nodes_[parent].wildcardChild = kNoNode;
+        eraseSlot(idx);  // the node stays in nodes_, unreachable
+      }
+      continue;
+    }
+    // The new RRsets, sorted by type then RDATA, duplicates dropped, one TTL
+    // per RRset (the lowest; RFC 2181 section 5.2), as build() makes them.
+    std::vector<const UpdateRecord*> recs;
+    for (const UpdateRecord& r : u.records) {
+      if (wire::isMetaType(r.type) || r.type == RRType::OPT) {
+        return Error(
+            fmt::format("{}: type {} cannot be zone data", u.owner.toText(), wire::typeToText(r.type)));
+      }
+      if (r.rdata.size() > 0xFFFF)
+        return Error(fmt::format("{}: RDATA longer than 65535 octets", u.owner.toText()));
+      if (auto st = checkRdataShape(r.type, r.rdata); !st) {
+        return Error(fmt::format("{}: {}", u.owner.toText(), st.error().message));
+      }
+      if (!isApex && (r.type == RRType::NS || r.type == RRType::DNAME)) {
+        return Error("derive: a delegation or DNAME changes");
+      }
+      if (!isApex && r.type == RRType::SOA)
+        return Error(fmt::format("SOA record at {}, not at the apex", u.owner.toText()));
+      recs.push_back(&r);
+    }
+    std::sort(recs.begin(), recs.end(), [](const UpdateRecord* a, const UpdateRecord* b) {
+      if (a->type != b->type) return a->type < b->type;
+      return a->rdata < b->rdata;
+    });
+    if (idx == kNoNode) {
+      // Create the missing ancestors (empty non-terminals), top down.
+      std::vector<std::size_t> offsets;  // of ancestors without a node
+      std::size_t off = 0;
+      std::uint32_t top = kNoNode;
+      while (name.size() - off > originLen) {
+        off += 1U + name[off];
+        top = z.find(name.subspan(off));
+        if (top != kNoNode) break;
+        offsets.push_back(off);
+      }
+      if (top == kNoNode) return Error("derive: no apex");
+      for (auto it = offsets.rbegin(); it != offsets.rend(); ++it) top = newNode(name.subspan(*it), top);
+      idx = newNode(name, top);
+    } else {
+      dropRRsets(z.nodes_[idx]);
+    }
+    Node& n = z.nodes_[idx];
+    n.flags = static_cast<std::uint16_t>(n.flags & (kFlagWildcard | kFlagApex));
+    n.rrsetBegin = static_cast<std::uint32_t>(z.rrsets_.size());
+    std::uint32_t seen = 0;
+    bool hasCname = false, hasOther = false, hasAddress = false;
+    for (std::size_t i = 0; i < recs.size();) {
+      const std::uint16_t type = typeCode(recs[i]->type);
+      std::size_t j = i;
+      std::uint32_t ttl = 0x7FFFFFFFU;
+      while (j < recs.size() && typeCode(recs[j]->type) == type) {
+        std::uint32_t t = recs[j]->ttl & 0x80000000U ? 0 : recs[j]->ttl;  // RFC 2181 section 8
+        ttl = std::min(ttl, t);
+        ++j;
+      }
+      RRsetRef set{};
+      set.type = type;
+      set.ttl = ttl;
+      set.dataOffset = static_cast<std::uint32_t>(z.data_.size());
+      std::uint32_t count = 0;
+      for (std::size_t k = i; k < j; ++k) {
+        if (k > i && recs[k]->rdata == recs[k - 1]->rdata) continue;
+        const auto rdlen = static_cast<std::uint16_t>(recs[k]->rdata.size());
+        const std::uint8_t header[10] = {static_cast<std::uint8_t>(type >> 8),
+                                         static_cast<std::uint8_t>(type),
+                                         0,
+                                         1,
+                                         static_cast<std::uint8_t>(ttl >> 24),
+                                         static_cast<std::uint8_t>(ttl >> 16),
+                                         static_cast<std::uint8_t>(ttl >> 8),
+                                         static_cast<std::uint8_t>(ttl),
+                                         static_cast<std::uint8_t>(rdlen >> 8),
+                                         static_cast<std::uint8_t>(rdlen)};
+        z.data_.insert(z.data_.end(), header, header + 10);
+        z.data_.insert(z.data_.end(), recs[k]->rdata.begin(), recs[k]->rdata.end());
+        ++count;
+      }
+      if (count > 0xFFFF)
+        return Error(fmt::format("{}: more than 65535 records in one RRset", u.owner.toText()));
+      set.count = static_cast<std::uint16_t>(count);
+      set.dataLength = static_cast<std::uint32_t>(z.data_.size() - set.dataOffset);
+      z.rrsets_.push_back(set);
+      z.recordCount_ += count;
+      ++seen;
+      if (type == typeCode(RRType::CNAME)) {
+        hasCname = true;
+        n.flags |= kFlagCname;
+        if (count != 1) return Error(fmt::format("{}: more than one CNAME", u.owner.toText()));
+      } else if (!isDnssecType(type)) {
+        hasOther = true;
+      }
+      if (type == typeCode(RRType::ALIAS)) {
+        n.flags |= kFlagAlias;
+        if (count != 1) return Error(fmt::format("{}: more than one ALIAS", u.owner.toText()));
+      }
+      if (type == typeCode(RRType::SOA) && count != 1) {
+        return Error(fmt::format("zone {} has more than one SOA", base.origin_.toText()));
+      }
+      if (type == typeCode(RRType::A) || type == typeCode(RRType::AAAA)) hasAddress = true;
+      if (type == typeCode(RRType::DNAME)) n.flags |= kFlagDname;  // apex only (checked above)
+      i = j;
+    }
+    n.rrsetCount = seen;
+    if (hasCname && hasOther) return Error(fmt::format("{}: CNAME and other data", u.owner.toText()));
+    if ((n.flags & kFlagAlias) && hasAddress) {
+      return Error(fmt::format("{}: ALIAS and A/AAAA at the same name", u.owner.toText()));
+    }
+    if (isApex && (n.flags & kFlagDname) != (base.nodes_[base.apex_].flags & kFlagDname)) {
+      return Error("derive: a delegation or DNAME changes");
+    }
+  }
+
+  // The apex SOA (pointer into the new rrsets_), serial and negative TTL.
+  const Node& apex = z.nodes_[z.apex_];
+  const RRsetRef* soa = z.findRRset(apex, RRType::SOA);
+  if (soa == nullptr) return Error(fmt::format("zone {} has no SOA at its apex", base.origin_.toText()));
+  z.soa_ = soa;
+  auto tail = z.rrsetData(*soa);
+  z.negativeSoa_.assign(tail.begin(), tail.end());
+  const std::size_t rdl = tail.size() - 10;
+  const std::uint8_t* mn = tail.data() + 10 + rdl - 4;
+  const std::uint32_t minimum =
+      (std::uint32_t{mn[0]} << 24) | (std::uint32_t{mn[1]} << 16) | (std::uint32_t{mn[2]} << 8) | mn[3];
+  const std::uint8_t* sp = tail.data() + 10 + rdl - 20;
+  z.serial_ =
+      (std::uint32_t{sp[0]} << 24) | (std::uint32_t{sp[1]} << 16) | (std::uint32_t{sp[2]} << 8) | sp[3];
+  const std::uint32_t neg = std::min(soa->ttl, minimum);  // RFC 2308 section 5
+  for (int k = 0; k < 4; ++k)
+    z.negativeSoa_[static_cast<std::size_t>(4 + k)] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
   return std::shared_ptr<const ZoneSnapshot>(std::move(snap));
 }
 

@@ -111,6 +111,25 @@ class ZoneSnapshot {
   std::uint64_t slotMask_ = 0;
   const RRsetRef* soa_ = nullptr;
   std::vector<std::uint8_t> negativeSoa_;
+  // Octets of data_ and entries of rrsets_ no longer referenced (left behind
+  // by ZoneBuilder::derive); a full build starts from zero.
+  std::size_t garbage_ = 0;
+};
+
+// One record of a NameUpdate.
+struct UpdateRecord {
+  wire::RRType type;
+  std::uint32_t ttl;
+  std::vector<std::uint8_t> rdata;  // uncompressed wire form
+};
+
+// The complete new contents of one owner name, for ZoneBuilder::derive.
+struct NameUpdate {
+  wire::Name owner;
+  std::vector<UpdateRecord> records;  // empty: the name has no data any more
+  // With no records: names remain below it, so it stays as an empty
+  // non-terminal (otherwise it disappears: NXDOMAIN).
+  bool keepAsEmptyNonTerminal = false;
 };
 
 // Calls `fn(std::span<const uint8_t> rdata)` for every record of `set`.
@@ -141,6 +160,16 @@ class ZoneBuilder {
              std::span<const std::uint8_t> rdata);
 
   Result<std::shared_ptr<const ZoneSnapshot>> build();
+
+  // A new snapshot: `base` with the names in `updates` replaced, without
+  // rebuilding the rest (the arrays are copied, changed RRsets appended, nodes
+  // added to or removed from the hash table). The caller lists every name
+  // whose data changed, and every empty non-terminal that no longer has names
+  // below it. Changes this does not handle (delegations or DNAMEs appearing or
+  // going away below the apex, too much garbage) return an error: build the
+  // zone in full instead.
+  static Result<std::shared_ptr<const ZoneSnapshot>> derive(const ZoneSnapshot& base,
+                                                            std::span<const NameUpdate> updates);
 
  private:
   struct Pending {
