@@ -90,13 +90,20 @@ void Stmt::reset() {
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // Create the file ourselves so it is owner-only from the first byte
-  // (SQLite would create it with the umask's mode).
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  // An existing file readable by others (copied in, restored) is tightened.
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0) (void)::fchmod(fd, 0600);
-  ::close(fd);
+  // (SQLite would create it with the umask's mode). An existing file is never
+  // opened and closed here: closing any descriptor of a file drops every POSIX
+  // lock this process holds on it, including those of SQLite connections that
+  // already have it open (the WAL would then be deleted under them).
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return Error(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  } else {
+    // An existing file readable by others (copied in, restored) is tightened.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) (void)::chmod(path.c_str(), 0600);
+  }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
