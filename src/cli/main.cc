@@ -1,1 +1,26 @@
-int main() { return 0; }
+// zonekeeper: one binary, one subcommand per job (see commands.h).
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "zonekeeper: an authoritative DNS server with a Route53-compatible control plane and zone tools.\n"
+      "Run 'zonekeeper SUBCOMMAND --help' for the options of each subcommand.",
+      "zonekeeper"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
+
+  zk::cli::addZoneCommand(app);
+  // Other subcommands register here, one line each (addServeCommand(app), ...).
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_name() == "RuntimeError") return e.get_exit_code();  // a subcommand's own failure
+    const int code = app.exit(e);
+    return code == 0 ? zk::cli::kExitOk : zk::cli::kExitUsage;
+  }
+  return zk::cli::kExitOk;
+}

@@ -13,9 +13,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "common/result.h"
@@ -28,13 +28,14 @@ namespace zk::store {
 // Route53 error codes the store can produce; the API maps them to HTTP statuses.
 enum class ErrorCode : std::uint8_t {
   InvalidInput,
-  InvalidChangeBatch,          // a batch that fails Route53's rules (messages listed)
+  InvalidChangeBatch,  // a batch that fails Route53's rules (messages listed)
   NoSuchHostedZone,
-  HostedZoneAlreadyExists,     // same CallerReference
-  HostedZoneNotEmpty,          // delete with records other than apex SOA/NS
+  HostedZoneAlreadyExists,  // same CallerReference
+  HostedZoneNotEmpty,       // delete with records other than apex SOA/NS
   NoSuchChange,
   PriorRequestNotComplete,
-  Internal,                    // I/O or database failure: nothing was changed
+  Internal,           // I/O or database failure: nothing was changed
+  NoSuchHealthCheck,  // tags on a health check (none exist yet)
 };
 
 struct StoreError {
@@ -50,15 +51,20 @@ struct AliasTarget {
   std::string hostedZoneId;
   wire::Name dnsName;
   bool evaluateTargetHealth = false;
+  friend bool operator==(const AliasTarget&, const AliasTarget&) = default;
 };
 
 // One record set as Route53 models it: name + type, TTL and values, or an alias.
 struct RecordSet {
   wire::Name name;
   wire::RRType type = wire::RRType::A;
-  std::uint32_t ttl = 0;                  // unused for aliases
-  std::vector<wire::Bytes> rdata;         // uncompressed wire RDATA, one per value
+  std::uint32_t ttl = 0;           // unused for aliases
+  std::vector<wire::Bytes> rdata;  // uncompressed wire RDATA, one per value
   std::optional<AliasTarget> alias;
+  // Route53 routing policies (weighted, failover, ...) are not supported yet:
+  // a non-empty SetIdentifier is rejected with ErrorCode::InvalidInput. The
+  // api layer rejects them itself (InvalidInput) before calling the store.
+  std::string setIdentifier;
   friend bool operator==(const RecordSet&, const RecordSet&) = default;
 };
 
@@ -76,8 +82,19 @@ struct ChangeBatch {
 
 enum class ChangeStatus : std::uint8_t { Pending, InSync };
 
+// One committed batch as the journal keeps it (for GetChange and IXFR):
+// the record sets it removed and added, SOA excluded (RFC 1995 section 4: the
+// IXFR builder frames each difference with the old and new SOA itself).
+struct JournalEntry {
+  std::string changeId;
+  std::uint32_t serialBefore = 0;
+  std::uint32_t serial = 0;  // after the batch
+  std::vector<RecordSet> removed;
+  std::vector<RecordSet> added;
+};
+
 struct ChangeInfo {
-  std::string id;            // "C" + base32, as Route53
+  std::string id;  // "C" + base32, as Route53
   ChangeStatus status = ChangeStatus::Pending;
   std::int64_t submittedAt = 0;  // unix seconds
   std::string comment;
@@ -86,7 +103,7 @@ struct ChangeInfo {
 };
 
 struct HostedZone {
-  std::string id;            // "Z" + 13-21 uppercase alphanumerics
+  std::string id;  // "Z" + 13-21 uppercase alphanumerics
   wire::Name name;
   std::string callerReference;
   std::string comment;
@@ -95,6 +112,9 @@ struct HostedZone {
   std::vector<wire::Name> nameServers;  // the zone's delegation set
   std::int64_t createdAt = 0;
   std::uint32_t serial = 0;
+  // Set by createZone only: the change that created the zone (getChange(changeId)
+  // gives CreateHostedZone's ChangeInfo).
+  std::string changeId;
 };
 
 struct NewZone {
@@ -127,9 +147,14 @@ class ZoneStore {
 
   virtual StoreResult<HostedZone> createZone(const NewZone& zone) = 0;
   virtual StoreResult<HostedZone> getZone(std::string_view zoneId) = 0;
-  // Ordered by name (Route53 order: labels reversed), starting at `startName` if set.
+  // Every zone, ordered by name (Route53 order: labels reversed), then id; the
+  // api paginates ListHostedZones / ListHostedZonesByName over it.
   virtual StoreResult<std::vector<HostedZone>> listZones() = 0;
   virtual StoreResult<bool> deleteZone(std::string_view zoneId) = 0;
+  // deleteZone returning the ChangeInfo DeleteHostedZone answers with.
+  virtual StoreResult<ChangeInfo> removeZone(std::string_view zoneId) = 0;
+  // UpdateHostedZoneComment.
+  virtual StoreResult<HostedZone> updateZoneComment(std::string_view zoneId, std::string_view comment) = 0;
 
   // Route53 ChangeResourceRecordSets semantics, all or nothing.
   virtual StoreResult<ChangeInfo> applyChanges(std::string_view zoneId, const ChangeBatch& batch) = 0;
@@ -153,7 +178,22 @@ class ZoneStore {
   virtual StoreResult<ChangeInfo> getChange(std::string_view changeId) = 0;
   // The DNS servers report what they serve; changes become INSYNC when every
   // serving server has a serial at or past theirs.
+  // The two-argument form reports for the in-process server, named "local"
+  // (registered by its first report).
   virtual void markServed(std::string_view zoneId, std::uint32_t serial) = 0;
+  // Servers register by name; with none registered, changes are INSYNC as
+  // soon as they commit. Registrations live in memory (servers report again
+  // after a restart).
+  virtual void registerServer(std::string_view server) = 0;
+  virtual void unregisterServer(std::string_view server) = 0;
+  virtual void markServed(std::string_view server, std::string_view zoneId, std::uint32_t serial) = 0;
+
+  // Journal entries of a zone with serial after `sinceSerial` (RFC 1982), in
+  // commit order: what an IXFR from `sinceSerial` sends. When the first
+  // entry's serialBefore is not `sinceSerial`, the journal does not reach back
+  // that far (the zone was imported or created later): fall back to AXFR.
+  virtual StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId,
+                                                         std::uint32_t sinceSerial) = 0;
 
   virtual void setListener(ChangeListener listener) = 0;
 };

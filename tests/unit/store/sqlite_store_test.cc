@@ -1,0 +1,767 @@
+// SqliteZoneStore: Route53 ChangeResourceRecordSets rules with their exact
+// messages, atomicity, serials, listing order and pages, zones, tags, changes.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "store/route53_names.h"
+#include "store/sqlite.h"
+#include "store_test_util.h"
+
+namespace zk::store {
+namespace {
+
+using namespace zk::store::testing;
+using wire::RRType;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = openStore(dir_.file("zones.db"));
+    ASSERT_NE(store_, nullptr);
+    zone_ = ok(store_->createZone({name("example.com."), "ref-1", "test zone"}));
+    id_ = zone_.id;
+  }
+
+  StoreResult<ChangeInfo> apply(std::vector<Change> changes) {
+    return store_->applyChanges(id_, batch(std::move(changes)));
+  }
+
+  std::uint32_t serial() { return ok(store_->getZone(id_)).serial; }
+
+  std::optional<RecordSet> find(std::string_view owner, RRType type) {
+    const auto c = ok(store_->zoneContents(id_));
+    for (const auto& rs : c.recordSets) {
+      if (rs.name == name(owner) && rs.type == type) return rs;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> messages(std::vector<Change> changes,
+                                    ErrorCode code = ErrorCode::InvalidChangeBatch) {
+    const auto before = serial();
+    auto e = err(apply(std::move(changes)));
+    EXPECT_EQ(e.code, code);
+    EXPECT_EQ(serial(), before) << "a rejected batch must not change the serial";
+    return e.messages;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteZoneStore> store_;
+  HostedZone zone_;
+  std::string id_;
+};
+
+// ---- CreateHostedZone -------------------------------------------------------
+
+TEST_F(StoreTest, CreateZoneLikeRoute53) {
+  EXPECT_EQ(id_.size(), 21U);
+  EXPECT_EQ(id_[0], 'Z');
+  EXPECT_TRUE(
+      std::all_of(id_.begin() + 1, id_.end(), [](char c) { return std::isupper(c) || std::isdigit(c); }));
+  EXPECT_EQ(zone_.serial, 1U);
+  EXPECT_EQ(zone_.recordSetCount, 2U);
+  EXPECT_EQ(zone_.comment, "test zone");
+  EXPECT_EQ(zone_.createdAt, 1700000000);
+  ASSERT_EQ(zone_.nameServers.size(), 4U);
+  EXPECT_EQ(zone_.nameServers[0].toText(), "ns-1.zonekeeper.invalid.");
+  EXPECT_EQ(zone_.nameServers[3].toText(), "ns-4.zonekeeper.invalid.");
+
+  auto soa = find("example.com.", RRType::SOA);
+  ASSERT_TRUE(soa);
+  EXPECT_EQ(soa->ttl, 900U);
+  ASSERT_EQ(soa->rdata.size(), 1U);
+  EXPECT_EQ(wire::rdataToText(RRType::SOA, soa->rdata[0]),
+            "ns-1.zonekeeper.invalid. hostmaster.zonekeeper.invalid. 1 7200 900 1209600 86400");
+  auto ns = find("example.com.", RRType::NS);
+  ASSERT_TRUE(ns);
+  EXPECT_EQ(ns->ttl, 172800U);
+  EXPECT_EQ(ns->rdata.size(), 4U);
+
+  // The creation is a change of its own (CreateHostedZone's ChangeInfo).
+  auto ch = ok(store_->getChange(zone_.changeId));
+  EXPECT_EQ(ch.zoneId, id_);
+  EXPECT_EQ(ch.status, ChangeStatus::InSync);
+  EXPECT_EQ(ch.serial, 1U);
+}
+
+TEST_F(StoreTest, CreateZoneWithConfiguredNameServers) {
+  SqliteStoreOptions o;
+  o.path = dir_.file("other.db");
+  o.nameServerSuffix = "dns.example.net.";
+  o.seed = 7;
+  auto s = SqliteZoneStore::open(o);
+  ASSERT_TRUE(s.ok());
+  auto z = ok((*s)->createZone({name("example.org."), "r", ""}));
+  EXPECT_EQ(z.nameServers[0].toText(), "ns-1.dns.example.net.");
+  auto c = ok((*s)->zoneContents(z.id));
+  EXPECT_EQ(wire::rdataToText(RRType::SOA, c.recordSets[1].rdata[0]),
+            "ns-1.dns.example.net. hostmaster.dns.example.net. 1 7200 900 1209600 86400");
+
+  o.path = dir_.file("third.db");
+  o.nameServers = {name("a.ns.test."), name("b.ns.test.")};
+  auto s2 = SqliteZoneStore::open(o);
+  ASSERT_TRUE(s2.ok());
+  auto z2 = ok((*s2)->createZone({name("example.org."), "r", ""}));
+  ASSERT_EQ(z2.nameServers.size(), 2U);
+  EXPECT_EQ(z2.nameServers[1].toText(), "b.ns.test.");
+}
+
+TEST_F(StoreTest, CallerReferenceIsIdempotent) {
+  auto e = err(store_->createZone({name("other.com."), "ref-1", ""}));
+  EXPECT_EQ(e.code, ErrorCode::HostedZoneAlreadyExists);
+  ASSERT_EQ(e.messages.size(), 1U);
+  EXPECT_NE(e.messages[0].find(id_), std::string::npos);
+  EXPECT_EQ(ok(store_->listZones()).size(), 1U);
+  EXPECT_EQ(err(store_->createZone({name("other.com."), "", ""})).code, ErrorCode::InvalidInput);
+  EXPECT_EQ(err(store_->createZone({name("."), "root", ""})).code, ErrorCode::InvalidInput);
+}
+
+TEST_F(StoreTest, DuplicateZoneNamesAllowed) {
+  auto z2 = ok(store_->createZone({name("EXAMPLE.com."), "ref-2", ""}));
+  EXPECT_NE(z2.id, id_);
+  EXPECT_EQ(z2.name.toText(), "example.com.");
+  auto zones = ok(store_->listZones());
+  ASSERT_EQ(zones.size(), 2U);
+}
+
+TEST_F(StoreTest, ListZonesInRoute53Order) {
+  ok(store_->createZone({name("a.example.com."), "r2", ""}));
+  ok(store_->createZone({name("a-b.example.com."), "r3", ""}));
+  ok(store_->createZone({name("example.net."), "r4", ""}));
+  ok(store_->createZone({name("zzz.com."), "r5", ""}));
+  std::vector<std::string> names;
+  const auto zones = ok(store_->listZones());
+  for (const auto& z : zones) names.push_back(z.name.toText());
+  // com.example. < com.example.a-b. < com.example.a. < com.zzz. < net.example.
+  EXPECT_EQ(names, (std::vector<std::string>{"example.com.", "a-b.example.com.", "a.example.com.", "zzz.com.",
+                                             "example.net."}));
+}
+
+TEST_F(StoreTest, GetUnknownZone) {
+  auto e = err(store_->getZone("ZNOPE"));
+  EXPECT_EQ(e.code, ErrorCode::NoSuchHostedZone);
+  EXPECT_EQ(e.messages, std::vector<std::string>{"No hosted zone found with ID: ZNOPE"});
+  EXPECT_EQ(err(store_->applyChanges("ZNOPE",
+                                     batch({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))})))
+                .code,
+            ErrorCode::NoSuchHostedZone);
+  EXPECT_EQ(err(store_->listRecordSets("ZNOPE", std::nullopt, 10)).code, ErrorCode::NoSuchHostedZone);
+}
+
+TEST_F(StoreTest, UpdateComment) {
+  auto z = ok(store_->updateZoneComment(id_, "new comment"));
+  EXPECT_EQ(z.comment, "new comment");
+  EXPECT_EQ(ok(store_->getZone(id_)).comment, "new comment");
+  EXPECT_EQ(err(store_->updateZoneComment("ZNOPE", "x")).code, ErrorCode::NoSuchHostedZone);
+  EXPECT_EQ(err(store_->updateZoneComment(id_, std::string(257, 'x'))).code, ErrorCode::InvalidInput);
+}
+
+TEST_F(StoreTest, DeleteZoneRefusesNonEmpty) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  // Changing the apex NS does not count: only records other than apex SOA/NS do.
+  auto e = err(store_->deleteZone(id_));
+  EXPECT_EQ(e.code, ErrorCode::HostedZoneNotEmpty);
+  EXPECT_EQ(e.messages,
+            std::vector<std::string>{
+                "The specified hosted zone contains non-required resource record sets and so cannot be "
+                "deleted."});
+  ok(apply({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  ok(apply({upsert(rset("example.com.", RRType::NS, 3600, {"ns1.example.net."}))}));
+  ok(store_->changeTags(TagResource::HostedZone, id_, {{"k", "v"}}, {}));
+  auto info = ok(store_->removeZone(id_));
+  EXPECT_EQ(info.status, ChangeStatus::InSync);
+  EXPECT_EQ(ok(store_->getChange(info.id)).zoneId, id_);
+  EXPECT_EQ(err(store_->getZone(id_)).code, ErrorCode::NoSuchHostedZone);
+  EXPECT_EQ(err(store_->deleteZone(id_)).code, ErrorCode::NoSuchHostedZone);
+  EXPECT_TRUE(ok(store_->listZones()).empty());
+}
+
+// ---- ChangeResourceRecordSets: actions ---------------------------------------
+
+TEST_F(StoreTest, CreateThenCreateFails) {
+  auto info = ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1", "192.0.2.2"}))}));
+  EXPECT_EQ(info.serial, 2U);
+  EXPECT_EQ(info.id.size(), 14U);
+  EXPECT_EQ(info.id[0], 'C');
+  EXPECT_EQ(
+      messages({create(rset("WWW.example.com.", RRType::A, 300, {"192.0.2.9"}))}),
+      std::vector<std::string>{
+          "Tried to create resource record set [name='www.example.com.', type='A'] but it already exists"});
+  EXPECT_EQ(ok(store_->getZone(id_)).recordSetCount, 3U);
+}
+
+TEST_F(StoreTest, DeleteMustMatchExactly) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1", "192.0.2.2"}))}));
+  const std::string mismatch =
+      "Tried to delete resource record set [name='www.example.com.', type='A'] but the values provided do "
+      "not match "
+      "the current values";
+  EXPECT_EQ(messages({del(rset("www.example.com.", RRType::A, 60, {"192.0.2.1", "192.0.2.2"}))}),
+            std::vector<std::string>{mismatch});  // TTL differs
+  EXPECT_EQ(messages({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}),
+            std::vector<std::string>{mismatch});  // a value missing
+  EXPECT_EQ(messages({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1", "192.0.2.3"}))}),
+            std::vector<std::string>{mismatch});
+  EXPECT_EQ(
+      messages({del(rset("nope.example.com.", RRType::A, 300, {"192.0.2.1"}))}),
+      std::vector<std::string>{
+          "Tried to delete resource record set [name='nope.example.com.', type='A'] but it was not found"});
+  // Values in another order match.
+  ok(apply({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.2", "192.0.2.1"}))}));
+  EXPECT_FALSE(find("www.example.com.", RRType::A));
+  EXPECT_EQ(ok(store_->getZone(id_)).recordSetCount, 2U);
+}
+
+TEST_F(StoreTest, UpsertCreatesOrReplaces) {
+  ok(apply({upsert(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  ok(apply({upsert(rset("www.example.com.", RRType::A, 60, {"192.0.2.7", "192.0.2.8"}))}));
+  auto rs = find("www.example.com.", RRType::A);
+  ASSERT_TRUE(rs);
+  EXPECT_EQ(rs->ttl, 60U);
+  EXPECT_EQ(rs->rdata.size(), 2U);
+  EXPECT_EQ(ok(store_->getZone(id_)).recordSetCount, 3U);
+  EXPECT_EQ(serial(), 3U);
+}
+
+TEST_F(StoreTest, DeleteThenCreateInOneBatchReplaces) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  ok(apply({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"})),
+            create(rset("www.example.com.", RRType::A, 300, {"192.0.2.2"}))}));
+  EXPECT_EQ(wire::rdataToText(RRType::A, find("www.example.com.", RRType::A)->rdata[0]), "192.0.2.2");
+  // CNAME in place of an A in one batch, as Route53 allows.
+  ok(apply({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.2"})),
+            create(rset("www.example.com.", RRType::CNAME, 300, {"target.example.net."}))}));
+  EXPECT_TRUE(find("www.example.com.", RRType::CNAME));
+}
+
+TEST_F(StoreTest, TwoChangesToOneSetRejected) {
+  const std::string msg =
+      "The request contains an invalid set of changes for a resource record set 'A www.example.com.'";
+  EXPECT_EQ(messages({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"})),
+                      upsert(rset("www.example.com.", RRType::A, 300, {"192.0.2.2"}))}),
+            std::vector<std::string>{msg});
+  EXPECT_EQ(messages({upsert(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"})),
+                      upsert(rset("www.example.com.", RRType::A, 300, {"192.0.2.2"}))}),
+            std::vector<std::string>{msg});
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  EXPECT_EQ(messages({del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"})),
+                      del(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}),
+            std::vector<std::string>{msg});
+}
+
+// ---- rules --------------------------------------------------------------------
+
+TEST_F(StoreTest, CnameExclusivity) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  EXPECT_EQ(
+      messages({create(rset("www.example.com.", RRType::CNAME, 300, {"x.example.net."}))}),
+      std::vector<std::string>{"RRSet of type CNAME with DNS name www.example.com. is not permitted as it "
+                               "conflicts with other records with the same DNS name in zone example.com."});
+  ok(apply({create(rset("alias.example.com.", RRType::CNAME, 300, {"x.example.net."}))}));
+  EXPECT_EQ(
+      messages({create(rset("alias.example.com.", RRType::TXT, 300, {"\"hello\""}))}),
+      std::vector<std::string>{"RRSet of type TXT with DNS name alias.example.com. is not permitted because "
+                               "a conflicting RRSet of "
+                               "type  CNAME with the same DNS name already exists in zone example.com."});
+  // A CNAME and another type created in the same batch conflict too.
+  EXPECT_EQ(
+      messages({create(rset("new.example.com.", RRType::CNAME, 300, {"x.example.net."})),
+                create(rset("new.example.com.", RRType::A, 300, {"192.0.2.1"}))}),
+      std::vector<std::string>{
+          "RRSet of type A with DNS name new.example.com. is not permitted because a conflicting RRSet of "
+          "type  CNAME with the same DNS name already exists in zone example.com."});
+  // UPSERT of the CNAME itself is fine.
+  ok(apply({upsert(rset("alias.example.com.", RRType::CNAME, 60, {"y.example.net."}))}));
+}
+
+TEST_F(StoreTest, CnameNotAtApexAndSingleValued) {
+  EXPECT_EQ(
+      messages({upsert(rset("example.com.", RRType::CNAME, 300, {"x.example.net."}))}),
+      (std::vector<std::string>{
+          "RRSet of type CNAME with DNS name example.com. is not permitted at apex in zone example.com.",
+          "RRSet of type CNAME with DNS name example.com. is not permitted as it conflicts with other "
+          "records "
+          "with the same DNS name in zone example.com."}));
+  EXPECT_EQ(
+      messages({create(rset("c.example.com.", RRType::CNAME, 300, {"x.example.net.", "y.example.net."}))}),
+      std::vector<std::string>{"RRSet of type CNAME with DNS name c.example.com. has 2 values: a CNAME "
+                               "record set holds exactly one"});
+}
+
+TEST_F(StoreTest, ApexSoaAndNsProtected) {
+  auto soa = *find("example.com.", RRType::SOA);
+  auto ns = *find("example.com.", RRType::NS);
+  EXPECT_EQ(messages({del(soa)}),
+            std::vector<std::string>{"A HostedZone must contain exactly one SOA record."});
+  EXPECT_EQ(
+      messages({create(soa)}),
+      std::vector<std::string>{
+          "Tried to create resource record set [name='example.com.', type='SOA'] but it already exists"});
+  EXPECT_EQ(
+      messages({del(ns)}),
+      std::vector<std::string>{"A HostedZone must contain at least one NS record for the zone itself."});
+  EXPECT_EQ(
+      messages(
+          {create(rset("sub.example.com.", RRType::SOA, 300, {"ns.example.com. h.example.com. 1 2 3 4 5"}))}),
+      std::vector<std::string>{"RRSet of type SOA with DNS name sub.example.com. is not permitted: SOA is "
+                               "only permitted at the apex of zone example.com."});
+  // UPSERT of apex NS is allowed; NS below the apex (a delegation) may be deleted.
+  ok(apply({upsert(rset("example.com.", RRType::NS, 3600, {"a.ns.test.", "b.ns.test."}))}));
+  ok(apply({create(rset("sub.example.com.", RRType::NS, 300, {"a.ns.test."}))}));
+  ok(apply({del(rset("sub.example.com.", RRType::NS, 300, {"a.ns.test."}))}));
+}
+
+TEST_F(StoreTest, NamesMustBeInTheZone) {
+  EXPECT_EQ(messages({create(rset("www.example.net.", RRType::A, 300, {"192.0.2.1"})),
+                      create(rset("notexample.com.", RRType::A, 300, {"192.0.2.1"}))}),
+            (std::vector<std::string>{
+                "RRSet with DNS name www.example.net. is not permitted in zone example.com.",
+                "RRSet with DNS name notexample.com. is not permitted in zone example.com."}));
+}
+
+TEST_F(StoreTest, TtlRange) {
+  ok(apply({create(rset("zero.example.com.", RRType::A, 0, {"192.0.2.1"}))}));
+  ok(apply({create(rset("max.example.com.", RRType::A, 2147483647, {"192.0.2.1"}))}));
+  EXPECT_EQ(messages({create(rset("big.example.com.", RRType::A, 2147483648U, {"192.0.2.1"}))}),
+            std::vector<std::string>{
+                "Invalid TTL 2147483648 for RRSet of type A with DNS name big.example.com.: TTL "
+                "must be between 0 and 2147483647"});
+}
+
+TEST_F(StoreTest, ValuesValidatedPerType) {
+  auto bad = rset("www.example.com.", RRType::A, 300, {});
+  bad.rdata.push_back({192, 0, 2});  // 3 octets
+  auto badMx = rset("mx.example.com.", RRType::MX, 300, {});
+  badMx.rdata.push_back({0, 10});  // preference without exchange
+  auto msgs = messages({create(bad), create(badMx)});
+  ASSERT_EQ(msgs.size(), 2U);
+  EXPECT_EQ(msgs[0].rfind("Invalid Resource Record: 'FATAL problem: ", 0), 0U) << msgs[0];
+  EXPECT_NE(msgs[0].find("encountered with '\\# 3 c00002''"), std::string::npos) << msgs[0];
+  EXPECT_NE(msgs[1].find("encountered with '\\# 2 000a''"), std::string::npos) << msgs[1];
+
+  EXPECT_EQ(messages({create(rset("d.example.com.", RRType::A, 300, {"192.0.2.1", "192.0.2.1"}))}),
+            std::vector<std::string>{"Duplicate Resource Record: '192.0.2.1'"});
+  EXPECT_EQ(messages({create(rset("e.example.com.", RRType::A, 300, {}))}),
+            std::vector<std::string>{
+                "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], "
+                "but found "
+                "none in Change with [Action=CREATE, Name=e.example.com., Type=A, SetIdentifier=null]"});
+}
+
+TEST_F(StoreTest, UnsupportedTypesRejected) {
+  RecordSet rs = rset("x.example.com.", RRType::A, 300, {"192.0.2.1"});
+  rs.type = RRType::ANY;
+  EXPECT_EQ(
+      messages({create(rs)}),
+      std::vector<std::string>{
+          "RRSet of type ANY with DNS name x.example.com. is not permitted: the type is not supported"});
+}
+
+TEST_F(StoreTest, SetIdentifierRejectedAsInvalidInput) {
+  auto rs = rset("w.example.com.", RRType::A, 300, {"192.0.2.1"});
+  rs.setIdentifier = "blue";
+  auto msgs = messages({create(rs)}, ErrorCode::InvalidInput);
+  ASSERT_EQ(msgs.size(), 1U);
+  EXPECT_EQ(
+      msgs[0],
+      "Invalid request: SetIdentifier 'blue' on RRSet of type A with DNS name w.example.com.: weighted, "
+      "latency, "
+      "failover, geolocation and multivalue routing policies are not supported; use simple record sets");
+  EXPECT_EQ(messages({}, ErrorCode::InvalidInput),
+            std::vector<std::string>{"Invalid request: the change batch must contain at least one change"});
+}
+
+TEST_F(StoreTest, AliasRecordSets) {
+  ok(apply({create(rset("target.example.com.", RRType::A, 60, {"192.0.2.5"})),
+            create(aliasSet("example.com.", RRType::A, id_, "target.example.com."))}));
+  auto a = find("example.com.", RRType::A);
+  ASSERT_TRUE(a && a->alias);
+  EXPECT_EQ(a->alias->hostedZoneId, id_);
+  EXPECT_EQ(a->alias->dnsName.toText(), "target.example.com.");
+  EXPECT_TRUE(a->rdata.empty());
+  // DELETE must name the same target.
+  EXPECT_EQ(
+      messages({del(aliasSet("example.com.", RRType::A, id_, "other.example.com."))}),
+      std::vector<std::string>{"Tried to delete resource record set [name='example.com.', type='A'] but the "
+                               "values provided do not match the current values"});
+  auto mx = aliasSet("m.example.com.", RRType::MX, id_, "target.example.com.");
+  EXPECT_EQ(messages({create(mx)}),
+            std::vector<std::string>{
+                "RRSet of type MX with DNS name m.example.com. cannot be an alias: alias record "
+                "sets must be of type A or AAAA"});
+  auto both = aliasSet("b.example.com.", RRType::A, id_, "target.example.com.");
+  both.rdata.push_back(rdata(RRType::A, "192.0.2.1"));
+  EXPECT_EQ(
+      messages({create(both)}),
+      std::vector<std::string>{
+          "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], but "
+          "found "
+          "more than one in Change with [Action=CREATE, Name=b.example.com., Type=A, SetIdentifier=null]"});
+  ok(apply({del(aliasSet("example.com.", RRType::A, id_, "TARGET.example.com."))}));
+}
+
+TEST_F(StoreTest, EveryProblemListed) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  auto msgs = messages({create(rset("www.example.com.", RRType::A, 300, {"192.0.2.1"})),
+                        create(rset("ok.example.com.", RRType::A, 300, {"192.0.2.1"})),
+                        del(rset("gone.example.com.", RRType::TXT, 300, {"\"x\""})),
+                        create(rset("out.example.org.", RRType::A, 300, {"192.0.2.1"}))});
+  EXPECT_EQ(
+      msgs,
+      (std::vector<std::string>{
+          "Tried to create resource record set [name='www.example.com.', type='A'] but it already exists",
+          "Tried to delete resource record set [name='gone.example.com.', type='TXT'] but it was not found",
+          "RRSet with DNS name out.example.org. is not permitted in zone example.com."}));
+  EXPECT_FALSE(find("ok.example.com.", RRType::A)) << "a rejected batch changes nothing";
+}
+
+TEST_F(StoreTest, AtomicityNothingChangesOnError) {
+  ok(apply({create(rset("keep.example.com.", RRType::A, 300, {"192.0.2.1"}))}));
+  const auto before = ok(store_->zoneContents(id_));
+  EXPECT_FALSE(store_
+                   ->applyChanges(id_, batch({upsert(rset("keep.example.com.", RRType::A, 1, {"192.0.2.9"})),
+                                              del(rset("keep2.example.com.", RRType::A, 1, {"192.0.2.9"})),
+                                              create(rset("new.example.com.", RRType::A, 1, {"192.0.2.9"}))}))
+                   .index() == 0);
+  const auto after = ok(store_->zoneContents(id_));
+  EXPECT_EQ(after.recordSets, before.recordSets);
+  EXPECT_EQ(after.zone.serial, before.zone.serial);
+  EXPECT_EQ(after.zone.recordSetCount, before.zone.recordSetCount);
+  EXPECT_EQ(ok(store_->journal(id_, before.zone.serial)).size(), 0U);
+}
+
+TEST_F(StoreTest, BatchLimits) {
+  // 1000 values are fine; 1001 are not; UPSERT counts twice.
+  std::vector<Change> changes;
+  for (int i = 0; i < 1000; ++i) {
+    changes.push_back(create(rset(fmt::format("h{}.example.com.", i), RRType::A, 60, {"192.0.2.1"})));
+  }
+  ok(apply(changes));
+  changes.clear();
+  for (int i = 0; i < 1001; ++i) {
+    changes.push_back(create(rset(fmt::format("g{}.example.com.", i), RRType::A, 60, {"192.0.2.1"})));
+  }
+  EXPECT_EQ(messages(changes), std::vector<std::string>{"Number of records limit of 1000 exceeded."});
+  changes.clear();
+  for (int i = 0; i < 501; ++i) {
+    changes.push_back(upsert(rset(fmt::format("u{}.example.com.", i), RRType::A, 60, {"192.0.2.1"})));
+  }
+  EXPECT_EQ(messages(changes), std::vector<std::string>{"Number of records limit of 1000 exceeded."});
+  // 32,000 characters of values: 130 TXT values of 250 characters (+2 quotes) = 32,760.
+  changes.clear();
+  const std::string text = "\"" + std::string(250, 'x') + "\"";
+  for (int i = 0; i < 130; ++i) {
+    changes.push_back(create(rset(fmt::format("t{}.example.com.", i), RRType::TXT, 60, {text})));
+  }
+  EXPECT_EQ(messages(changes), std::vector<std::string>{"Number of characters limit of 32000 exceeded."});
+  changes.resize(126);  // 31,752
+  ok(apply(changes));
+}
+
+// ---- serials and journal -------------------------------------------------------
+
+TEST_F(StoreTest, SerialBumpsAndSoaCarriesIt) {
+  for (int i = 0; i < 3; ++i) {
+    ok(apply({upsert(rset("s.example.com.", RRType::A, 60 + static_cast<std::uint32_t>(i), {"192.0.2.1"}))}));
+  }
+  EXPECT_EQ(serial(), 4U);
+  auto soa = find("example.com.", RRType::SOA);
+  EXPECT_EQ(wire::rdataToText(RRType::SOA, soa->rdata[0]),
+            "ns-1.zonekeeper.invalid. hostmaster.zonekeeper.invalid. 4 7200 900 1209600 86400");
+  // An UPSERT of the SOA with a larger serial moves the serial there; a smaller one is bumped.
+  ok(apply({upsert(
+      rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 2024010100 1 2 3 4"}))}));
+  EXPECT_EQ(serial(), 2024010100U);
+  ok(apply(
+      {upsert(rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 7 1 2 3 4"}))}));
+  EXPECT_EQ(serial(), 2024010101U);
+  EXPECT_EQ(wire::rdataToText(RRType::SOA, find("example.com.", RRType::SOA)->rdata[0]),
+            "ns.example.com. admin.example.com. 2024010101 1 2 3 4");
+}
+
+TEST_F(StoreTest, SerialWrapsAtTwoToThe32) {
+  ok(apply({upsert(
+      rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 2147483648 1 2 3 4"}))}));
+  ok(apply({upsert(
+      rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 4294967295 1 2 3 4"}))}));
+  EXPECT_EQ(serial(), 4294967295U);
+  auto info = ok(apply({create(rset("w.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.serial, 0U);  // RFC 1982: 2^32-1 + 1 = 0
+  EXPECT_EQ(serial(), 0U);
+  info = ok(apply({create(rset("w2.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.serial, 1U);
+  // The journal follows the wrap: everything after 4294967295 is 0 and 1.
+  auto j = ok(store_->journal(id_, 4294967295U));
+  ASSERT_EQ(j.size(), 2U);
+  EXPECT_EQ(j[0].serialBefore, 4294967295U);
+  EXPECT_EQ(j[0].serial, 0U);
+  EXPECT_EQ(j[1].serial, 1U);
+}
+
+TEST(SerialArithmetic, Rfc1982) {
+  EXPECT_EQ(serialNext(4294967295U), 0U);
+  EXPECT_TRUE(serialGreater(0, 4294967295U));
+  EXPECT_TRUE(serialGreater(1, 0));
+  EXPECT_FALSE(serialGreater(0, 1));
+  EXPECT_TRUE(serialGreater(0x7fffffffU, 0));
+  EXPECT_FALSE(serialGreater(0x80000000U, 0));  // undefined: 2^31 apart
+  EXPECT_FALSE(serialGreater(0, 0x80000000U));
+  EXPECT_TRUE(serialGreater(5, 0x80000006U));
+  EXPECT_TRUE(serialAtOrAfter(7, 7));
+  EXPECT_FALSE(serialAtOrAfter(6, 7));
+}
+
+TEST_F(StoreTest, JournalKeepsTheDiff) {
+  ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  auto info =
+      ok(store_->applyChanges(id_, batch({upsert(rset("a.example.com.", RRType::A, 60, {"192.0.2.2"})),
+                                          create(rset("b.example.com.", RRType::TXT, 60, {"\"hi\""}))},
+                                         "second")));
+  auto j = ok(store_->journal(id_, 2));
+  ASSERT_EQ(j.size(), 1U);
+  EXPECT_EQ(j[0].changeId, info.id);
+  EXPECT_EQ(j[0].serialBefore, 2U);
+  EXPECT_EQ(j[0].serial, 3U);
+  ASSERT_EQ(j[0].removed.size(), 1U);
+  EXPECT_EQ(wire::rdataToText(RRType::A, j[0].removed[0].rdata[0]), "192.0.2.1");
+  ASSERT_EQ(j[0].added.size(), 2U);
+  EXPECT_EQ(wire::rdataToText(RRType::A, j[0].added[0].rdata[0]), "192.0.2.2");
+  EXPECT_EQ(j[0].added[1].type, RRType::TXT);
+  EXPECT_EQ(ok(store_->journal(id_, 1)).size(), 2U);
+  EXPECT_EQ(ok(store_->journal(id_, 0)).size(), 3U);  // from the zone's creation
+  EXPECT_TRUE(ok(store_->journal(id_, 3)).empty());
+  auto ch = ok(store_->getChange(info.id));
+  EXPECT_EQ(ch.comment, "second");
+  EXPECT_EQ(ch.submittedAt, 1700000000);
+}
+
+// ---- ListResourceRecordSets ---------------------------------------------------
+
+TEST_F(StoreTest, ListingOrderIsRoute53s) {
+  ok(apply({create(rset("www.example.com.", RRType::A, 60, {"192.0.2.1"})),
+            create(rset("www.example.com.", RRType::AAAA, 60, {"2001:db8::1"})),
+            create(rset("a.example.com.", RRType::TXT, 60, {"\"x\""})),
+            create(rset("a-b.example.com.", RRType::A, 60, {"192.0.2.1"})),
+            create(rset("b.a.example.com.", RRType::A, 60, {"192.0.2.1"})),
+            create(rset("*.example.com.", RRType::A, 60, {"192.0.2.1"})),
+            create(rset("example.com.", RRType::MX, 60, {"10 mx.example.com."})),
+            create(rset("example.com.", RRType::A, 60, {"192.0.2.1"})),
+            create(rset("Z.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  std::vector<std::string> got;
+  const auto page = ok(store_->listRecordSets(id_, std::nullopt, 100));
+  for (const auto& rs : page.recordSets) {
+    got.push_back(route53NameText(rs.name) + " " + wire::typeToText(rs.type));
+  }
+  // Keys: com.example. (A, MX, NS, SOA), com.example.\052., com.example.a-b., com.example.a.,
+  // com.example.a.b., com.example.www. (A, AAAA), com.example.z.
+  EXPECT_EQ(got, (std::vector<std::string>{"example.com. A", "example.com. MX", "example.com. NS",
+                                           "example.com. SOA", "\\052.example.com. A", "a-b.example.com. A",
+                                           "a.example.com. TXT", "b.a.example.com. A", "www.example.com. A",
+                                           "www.example.com. AAAA", "z.example.com. A"}));
+}
+
+TEST_F(StoreTest, ListingPages) {
+  std::vector<Change> changes;
+  for (int i = 0; i < 25; ++i) {
+    changes.push_back(create(rset(fmt::format("h{:02}.example.com.", i), RRType::A, 60, {"192.0.2.1"})));
+    changes.push_back(create(rset(fmt::format("h{:02}.example.com.", i), RRType::TXT, 60, {"\"t\""})));
+  }
+  ok(apply(changes));
+  std::vector<std::string> all;
+  std::optional<RecordSetKey> start;
+  int pages = 0;
+  do {
+    auto page = ok(store_->listRecordSets(id_, start, 7));
+    EXPECT_LE(page.recordSets.size(), 7U);
+    for (const auto& rs : page.recordSets) all.push_back(rs.name.toText() + wire::typeToText(rs.type));
+    start = page.next;
+    ++pages;
+  } while (start && pages < 100);
+  EXPECT_EQ(all.size(), 52U);
+  EXPECT_EQ(pages, 8);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 52U) << "no duplicates across pages";
+
+  // StartRecordName alone starts at the first set with that name or later.
+  auto p = ok(store_->listRecordSets(id_, RecordSetKey{name("h10.example.com."), std::nullopt}, 3));
+  ASSERT_EQ(p.recordSets.size(), 3U);
+  EXPECT_EQ(p.recordSets[0].name.toText(), "h10.example.com.");
+  EXPECT_EQ(p.recordSets[0].type, RRType::A);
+  ASSERT_TRUE(p.next);
+  EXPECT_EQ(p.next->name.toText(), "h11.example.com.");
+  EXPECT_EQ(p.next->type, RRType::TXT);
+  // With a type: that name from that type on.
+  p = ok(store_->listRecordSets(id_, RecordSetKey{name("h10.example.com."), RRType::TXT}, 1));
+  EXPECT_EQ(p.recordSets[0].type, RRType::TXT);
+  EXPECT_EQ(p.next->name.toText(), "h11.example.com.");
+  // A name that is not there starts at the next one.
+  p = ok(store_->listRecordSets(id_, RecordSetKey{name("h105.example.com."), std::nullopt}, 1));
+  EXPECT_EQ(p.recordSets[0].name.toText(), "h11.example.com.");
+  // Past the end: empty, not truncated.
+  p = ok(store_->listRecordSets(id_, RecordSetKey{name("zzz.example.com."), std::nullopt}, 5));
+  EXPECT_TRUE(p.recordSets.empty());
+  EXPECT_FALSE(p.next);
+}
+
+TEST(Route53Names, TextAndKeys) {
+  EXPECT_EQ(route53NameText(name("*.Example.COM.")), "\\052.example.com.");
+  EXPECT_EQ(route53NameText(name("a\\.b.example.com.")), "a\\056b.example.com.");
+  EXPECT_EQ(route53NameText(name("_srv._tcp.example.com.")), "_srv._tcp.example.com.");
+  EXPECT_EQ(route53NameText(wire::Name()), ".");
+  EXPECT_EQ(route53NameKey(name("www.example.com.")), "com.example.www.");
+  EXPECT_LT(route53NameKey(name("a-b.example.com.")), route53NameKey(name("a.example.com.")));
+}
+
+// ---- tags ------------------------------------------------------------------------
+
+TEST_F(StoreTest, Tags) {
+  EXPECT_TRUE(ok(store_->tags(TagResource::HostedZone, id_)).empty());
+  ok(store_->changeTags(TagResource::HostedZone, id_, {{"owner", "team-a"}, {"env", "prod"}}, {}));
+  EXPECT_EQ(ok(store_->tags(TagResource::HostedZone, id_)), (Tags{{"env", "prod"}, {"owner", "team-a"}}));
+  ok(store_->changeTags(TagResource::HostedZone, id_, {{"owner", "team-b"}}, {"env", "missing"}));
+  EXPECT_EQ(ok(store_->tags(TagResource::HostedZone, id_)), (Tags{{"owner", "team-b"}}));
+  EXPECT_EQ(err(store_->changeTags(TagResource::HostedZone, "ZNOPE", {{"a", "b"}}, {})).code,
+            ErrorCode::NoSuchHostedZone);
+  EXPECT_EQ(err(store_->changeTags(TagResource::HostedZone, id_, {{"", "b"}}, {})).code,
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(err(store_->tags(TagResource::HealthCheck, "abc")).code, ErrorCode::NoSuchHealthCheck);
+  // Tags are per resource.
+  auto z2 = ok(store_->createZone({name("two.com."), "r2", ""}));
+  EXPECT_TRUE(ok(store_->tags(TagResource::HostedZone, z2.id)).empty());
+}
+
+// ---- GetChange / markServed --------------------------------------------------------
+
+TEST_F(StoreTest, InsyncImmediatelyWithoutServers) {
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.status, ChangeStatus::InSync);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+  EXPECT_EQ(err(store_->getChange("CNOPE")).code, ErrorCode::NoSuchChange);
+}
+
+TEST_F(StoreTest, PendingUntilEveryServerServesIt) {
+  store_->registerServer("dns-1");
+  store_->registerServer("dns-2");
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.status, ChangeStatus::Pending);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  store_->markServed("dns-1", id_, info.serial);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  store_->markServed("dns-2", id_, info.serial - 1);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  store_->markServed("dns-2", id_, info.serial + 5);  // later serials count
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+  // Once INSYNC, it stays so when another server registers.
+  store_->registerServer("dns-3");
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+  store_->unregisterServer("dns-3");
+}
+
+TEST_F(StoreTest, ServedSerialUsesRfc1982) {
+  // Two steps: 2^32-1 is "before" 2 in RFC 1982 terms, 2^31 is after it.
+  ok(apply({upsert(
+      rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 2147483648 1 2 3 4"}))}));
+  ok(apply({upsert(
+      rset("example.com.", RRType::SOA, 300, {"ns.example.com. admin.example.com. 4294967295 1 2 3 4"}))}));
+  store_->registerServer("dns-1");
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.serial, 0U);
+  store_->markServed("dns-1", id_, 4294967295U);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  store_->markServed("dns-1", id_, 3);  // 3 is after 0 (and after 2^32-1)
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+}
+
+TEST_F(StoreTest, LocalServerReportsWithTwoArgumentForm) {
+  store_->registerServer("local");
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.status, ChangeStatus::Pending);
+  store_->markServed(id_, info.serial);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+}
+
+TEST_F(StoreTest, ListenerCalledAfterCommit) {
+  std::vector<std::pair<std::string, std::uint32_t>> calls;
+  store_->setListener([&](const std::string& zone, std::uint32_t s) {
+    // The listener may read the store (no lock held).
+    EXPECT_EQ(ok(store_->getZone(zone)).serial, s);
+    calls.emplace_back(zone, s);
+  });
+  ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  (void)apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))});  // rejected: no call
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls[0], std::make_pair(id_, std::uint32_t{2}));
+}
+
+// ---- durability and files ------------------------------------------------------------
+
+TEST(StoreFiles, ReopenKeepsEverything) {
+  TempDir dir;
+  std::string id;
+  std::string changeId;
+  {
+    auto s = openStore(dir.file("z.db"));
+    id = ok(s->createZone({name("example.com."), "ref", "c"})).id;
+    changeId =
+        ok(s->applyChanges(id, batch({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}))).id;
+    ok(s->changeTags(TagResource::HostedZone, id, {{"k", "v"}}, {}));
+  }
+  auto s = openStore(dir.file("z.db"), 99);
+  auto z = ok(s->getZone(id));
+  EXPECT_EQ(z.serial, 2U);
+  EXPECT_EQ(z.recordSetCount, 3U);
+  EXPECT_EQ(ok(s->listRecordSets(id, std::nullopt, 10)).recordSets.size(), 3U);
+  EXPECT_EQ(ok(s->getChange(changeId)).serial, 2U);
+  EXPECT_EQ(ok(s->tags(TagResource::HostedZone, id)), (Tags{{"k", "v"}}));
+  EXPECT_EQ(err(s->createZone({name("x.com."), "ref", ""})).code, ErrorCode::HostedZoneAlreadyExists);
+}
+
+TEST(StoreFiles, DataDirAndDatabaseAreOwnerOnly) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  auto path = SqliteZoneStore::prepareDataDir(data);
+  ASSERT_TRUE(path.ok()) << path.error().message;
+  struct stat st {};
+  ASSERT_EQ(::stat(data.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700U);
+  auto s = openStore(*path);
+  ASSERT_NE(s, nullptr);
+  ASSERT_EQ(::stat(path->c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
+  // A directory others can read is refused.
+  const std::string open = dir.file("open");
+  ASSERT_EQ(::mkdir(open.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(open.c_str(), 0755), 0);
+  EXPECT_FALSE(SqliteZoneStore::prepareDataDir(open).ok());
+}
+
+TEST(StoreFiles, NewerSchemaRefused) {
+  TempDir dir;
+  { auto s = openStore(dir.file("z.db")); }
+  {
+    auto db = sqlite::Database::open(dir.file("z.db"));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE schema_version SET version=99").ok());
+  }
+  SqliteStoreOptions o;
+  o.path = dir.file("z.db");
+  auto s = SqliteZoneStore::open(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("schema version 99"), std::string::npos) << s.error().message;
+}
+
+TEST(StoreFiles, UnopenablePathIsAnError) {
+  SqliteStoreOptions o;
+  o.path = "/nonexistent-dir/zones.db";
+  auto s = SqliteZoneStore::open(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("/nonexistent-dir/zones.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::store
