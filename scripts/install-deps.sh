@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages zonekeeper needs to build, test and benchmark.
-# Idempotent: apt-get skips what is already installed.
+# Installs the Debian 12 packages zonekeeper needs to build and test it.
+#   scripts/install-deps.sh          build + test packages (what CI needs)
+#   scripts/install-deps.sh --bench  also the servers and tools the benchmarks compare with
+# Idempotent: only missing packages are installed; root is needed only then.
 set -euo pipefail
-if [[ $(id -u) -ne 0 ]]; then echo "install-deps: run as root (apt-get)" >&2; exit 1; fi
-export DEBIAN_FRONTEND=noninteractive
 pkgs=(
   # toolchain
   build-essential cmake ninja-build clang clang-format clang-tidy lld
@@ -13,14 +13,37 @@ pkgs=(
   # reference tools used by the tests (named-checkzone, dig, kdig)
   bind9-utils bind9-dnsutils knot-dnsutils python3
 )
+bench_pkgs=(
+  # zone-load and query benchmarks (bench/): anchor servers, load generator, /usr/bin/time
+  knot nsd bind9 dnsperf time
+)
+for arg in "$@"; do
+  case $arg in
+    --bench) pkgs+=("${bench_pkgs[@]}") ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if ((${#missing[@]})); then
-  # Packaged daemons (knot, nsd, bind9) must not start on port 53 during install.
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Packaged daemons (knot, nsd, bind9) must not start on port 53 during install: a
+# policy-rc.d that denies every start, removed afterwards unless one was already there.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

@@ -18,6 +18,8 @@ using zonefile::Location;
 using zonefile::Severity;
 using Record = ZoneRecords::Record;
 
+constexpr std::size_t kMaxKept = 1000;  // diagnostics kept per severity
+
 // Case-insensitive FNV-1a with a final avalanche (FNV's low bits mix poorly).
 std::uint64_t hashName(std::span<const std::uint8_t> w) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -132,10 +134,10 @@ void ZoneRecords::reserve(std::size_t records, std::size_t names) {
   if (want > slots_.size() && nameCount() == 0) slots_ = SlotTable(want);
 }
 
-void ZoneRecords::growTable() {
+void ZoneRecords::growTable(std::uint32_t interned) {
   SlotTable bigger(slots_.size() * 2);
   const std::size_t mask = bigger.size() - 1;
-  for (std::uint32_t id = 0; id < nameCount(); ++id) {
+  for (std::uint32_t id = 0; id < interned; ++id) {
     const std::uint64_t h = hashName(nameWire(id));
     std::size_t i = h & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
@@ -158,28 +160,108 @@ std::optional<std::uint32_t> ZoneRecords::findName(std::span<const std::uint8_t>
   return std::nullopt;
 }
 
-std::uint32_t ZoneRecords::internName(std::span<const std::uint8_t> w) {
-  // Zone files group records by owner: the previous name is the usual hit.
-  if (lastName_ != UINT32_MAX) {
-    const auto last = nameWire(lastName_);
-    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) return lastName_;
-  }
-  if ((nameCount() + 1) * 10 > slots_.size() * 7) growTable();  // load factor 0.7
+void ZoneRecords::findNames(std::span<const std::span<const std::uint8_t>> names,
+                            std::vector<std::uint32_t>& ids) const {
+  // Three-stage software pipeline: prefetch the slot of name k+2d, then the
+  // offset entry of the id found there for k+d, then look k up; the misses of
+  // a large table overlap instead of adding up.
+  constexpr std::size_t kStep = 8;
+  const std::size_t n = names.size();
+  ids.assign(n, kNoName);
+  std::vector<std::uint64_t> hashes(n);
+  for (std::size_t k = 0; k < n; ++k) hashes[k] = hashName(names[k]);
   const std::size_t mask = slots_.size() - 1;
-  const std::uint64_t h = hashName(w);
-  std::size_t i = h & mask;
-  while (slots_[i] != 0) {
-    if (slotHashMatches(slots_[i], h)) {
-      const std::uint32_t id = slotId(slots_[i]);
-      if (wire::wireNamesEqual(nameWire(id), w)) return lastName_ = id;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + 2 * kStep < n) __builtin_prefetch(&slots_[hashes[k + 2 * kStep] & mask]);
+    if (k + kStep < n) {
+      const std::uint64_t slot = slots_[hashes[k + kStep] & mask];
+      if (slot != 0) {
+        const std::uint32_t id = slotId(slot);
+        __builtin_prefetch(&nameOffsets_[id]);
+        __builtin_prefetch(nameArena_.data() + nameOffsets_[id]);
+      }
     }
-    i = (i + 1) & mask;
+    const std::uint64_t h = hashes[k];
+    std::size_t i = h & mask;
+    while (slots_[i] != 0) {
+      if (slotHashMatches(slots_[i], h)) {
+        const std::uint32_t id = slotId(slots_[i]);
+        if (wire::wireNamesEqual(nameWire(id), names[k])) {
+          ids[k] = id;
+          break;
+        }
+      }
+      i = (i + 1) & mask;
+    }
   }
-  const auto id = static_cast<std::uint32_t>(nameCount());
+}
+
+std::uint32_t ZoneRecords::appendName(std::span<const std::uint8_t> w) {
+  // Zone files group records by owner: the previous name is the usual hit.
+  if (nameCount() > 0) {
+    const auto last = nameWire(static_cast<std::uint32_t>(nameCount() - 1));
+    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) {
+      return static_cast<std::uint32_t>(nameCount() - 1);
+    }
+  }
   nameArena_.insert(nameArena_.end(), w.begin(), w.end());
   nameOffsets_.push_back(static_cast<std::uint32_t>(nameArena_.size()));
-  slots_[i] = makeSlot(id, h);
-  return lastName_ = id;
+  return static_cast<std::uint32_t>(nameCount() - 1);
+}
+
+// Interns the names appended since the last call in one batch: hashes first,
+// then table probes with the slot of a name a few steps ahead prefetched, so
+// that the cache misses of a large table overlap instead of adding up.
+void ZoneRecords::finishAdding() {
+  const std::uint32_t first = interned_;
+  const auto total = static_cast<std::uint32_t>(nameCount());
+  if (first == total) return;
+  const std::uint32_t pending = total - first;
+  while (std::size_t{total} * 10 > slots_.size() * 7) growTable(first);  // load factor 0.7
+
+  std::vector<std::uint32_t> offsets(nameOffsets_.begin() + first, nameOffsets_.end());  // original bounds
+  std::vector<std::uint64_t> hashes(pending);
+  for (std::uint32_t k = 0; k < pending; ++k) {
+    hashes[k] = hashName({nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]});
+  }
+  std::vector<std::uint32_t> remap(pending);
+  const std::size_t mask = slots_.size() - 1;
+  constexpr std::uint32_t kAhead = 12;
+  std::uint32_t next = first;  // next canonical id; names are compacted in place
+  for (std::uint32_t k = 0; k < pending; ++k) {
+    if (k + kAhead < pending) __builtin_prefetch(&slots_[hashes[k + kAhead] & mask]);
+    const std::uint64_t h = hashes[k];
+    // Copy out first: compaction may overwrite these octets below.
+    const std::span<const std::uint8_t> w{nameArena_.data() + offsets[k], offsets[k + 1] - offsets[k]};
+    std::size_t i = h & mask;
+    std::optional<std::uint32_t> found;
+    while (slots_[i] != 0) {
+      if (slotHashMatches(slots_[i], h)) {
+        const std::uint32_t id = slotId(slots_[i]);
+        if (wire::wireNamesEqual(nameWire(id), w)) {
+          found = id;
+          break;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    if (found) {
+      remap[k] = *found;
+      continue;
+    }
+    const std::uint32_t id = next++;
+    const std::uint32_t dst = nameOffsets_[id];
+    if (dst != offsets[k]) std::memmove(nameArena_.data() + dst, w.data(), w.size());
+    nameOffsets_[id + 1] = dst + static_cast<std::uint32_t>(w.size());
+    slots_[i] = makeSlot(id, h);
+    remap[k] = id;
+  }
+  nameOffsets_.resize(std::size_t{next} + 1);
+  nameArena_.resize(nameOffsets_[next]);
+  for (Record& r : records_) {
+    if (r.name >= first) r.name = remap[r.name - first];
+  }
+  interned_ = next;
 }
 
 bool ZoneRecords::add(const wire::Name& owner, wire::RRType type, std::uint32_t ttl,
@@ -189,7 +271,7 @@ bool ZoneRecords::add(const wire::Name& owner, wire::RRType type, std::uint32_t 
     return false;
   }
   Record r{};
-  r.name = internName(owner.bytes());
+  r.name = appendName(owner.bytes());
   r.rdataOffset = static_cast<std::uint32_t>(rdataArena_.size());
   r.rdataLength = static_cast<std::uint16_t>(rdata.size());
   r.ttl = ttl;
@@ -258,24 +340,23 @@ CheckResult checkZone(ZoneRecords& zone) {
   const auto originWire = zone.origin().bytes();
   const std::string originText = zone.origin().toText();
   auto report = [&](Severity s, const Record* r, std::string msg) {
+    // Every problem is counted; the first kMaxKept of each kind are kept.
+    const std::size_t n = s == Severity::Error ? ++res.errors : ++res.warnings;
+    if (n > kMaxKept) return;
     Location loc;
     if (r != nullptr) loc = Location{r->file, r->line, r->column};
     res.diagnostics.push_back(Diagnostic{s, loc, std::move(msg)});
-    if (s == Severity::Error) {
-      ++res.errors;
-    } else {
-      ++res.warnings;
-    }
   };
   auto typeName = [](std::uint16_t t) { return wire::typeToText(static_cast<RRType>(t)); };
 
+  zone.finishAdding();
   const std::size_t nameCount = zone.nameCount();
   std::vector<std::uint16_t> flags(nameCount, 0);
   for (std::uint32_t id = 0; id < nameCount; ++id) {
     if (isSubdomain(zone.nameWire(id), originWire)) flags[id] = kInZone;
   }
-
   zone.sortRecords();
+
   auto& recs = zone.mutableRecords();
 
   // RRsets: one TTL per RRset (RFC 2181 section 5.2; the first record's, as
@@ -362,7 +443,7 @@ CheckResult checkZone(ZoneRecords& zone) {
     ++res.names;
     res.records += j - i;
     const std::uint16_t f = flags[id];
-    if (!apex && (f & (kNs | kDname))) haveCuts = true;
+    if ((!apex && (f & kNs)) || (f & kDname)) haveCuts = true;
     const Record* firstCname = nullptr;
     const Record* firstOther = nullptr;
     for (std::size_t a = i; a < j;) {
@@ -440,11 +521,13 @@ CheckResult checkZone(ZoneRecords& zone) {
       if ((flags[id] & kInZone) == 0) continue;
       const auto w = zone.nameWire(id);
       const std::size_t count = labelOffsets(w, offs);
-      // Proper ancestors below the apex, from the top down.
+      // Proper ancestors from the apex down: a DNAME at the apex, or a
+      // delegation or DNAME below it.
       for (std::size_t k = count; k-- > 1;) {
         const auto suffix = w.subspan(offs[k]);
-        if (suffix.size() <= originWire.size()) continue;
-        if (auto anc = zone.findName(suffix); anc && (flags[*anc] & (kNs | kDname))) {
+        if (suffix.size() < originWire.size()) continue;
+        const bool atApex = suffix.size() == originWire.size();
+        if (auto anc = zone.findName(suffix); anc && (flags[*anc] & (atApex ? kDname : kNs | kDname))) {
           cutAbove[id] = *anc;
           break;
         }
@@ -452,6 +535,23 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
   auto below = [&](std::uint32_t id) { return haveCuts ? cutAbove[id] : kNone; };
+  // A DNAME cut redirects everything below it; at a non-apex name that also
+  // has NS the delegation wins.
+  auto isDnameCut = [&](std::uint32_t cut) {
+    return (flags[cut] & kDname) && ((apexId && cut == *apexId) || (flags[cut] & kNs) == 0);
+  };
+  // The DNAME above a name that may own no records (an NS or MX target).
+  auto dnameAbove = [&](std::span<const std::uint8_t> w) -> std::uint32_t {
+    if (!haveCuts) return kNone;
+    std::array<std::uint16_t, wire::kMaxLabels + 1> offs{};
+    const std::size_t count = labelOffsets(w, offs);
+    for (std::size_t k = count; k-- > 1;) {
+      const auto suffix = w.subspan(offs[k]);
+      if (suffix.size() < originWire.size()) continue;
+      if (auto anc = zone.findName(suffix); anc && isDnameCut(*anc)) return *anc;
+    }
+    return kNone;
+  };
 
   // NS targets (RFC 1035 section 5.2; glue as named-checkzone checks it).
   for (const Record& r : recs) {
@@ -463,7 +563,11 @@ CheckResult checkZone(ZoneRecords& zone) {
     if (tid) flags[*tid] |= kNsTarget;
     const bool hasAddress = tid && (flags[*tid] & kAddress);
     const bool apex = apexId && *apexId == r.name;
-    if (tid && (flags[*tid] & kCname)) {
+    if (const std::uint32_t d = dnameAbove(target); d != kNone) {
+      report(apex ? Severity::Error : Severity::Warning, &r,
+             fmt::format("NS target {} is below the DNAME at {} (RFC 6672 section 2.3)", nameText(target),
+                         nameText(zone.nameWire(d))));
+    } else if (tid && (flags[*tid] & kCname)) {
       report(apex ? Severity::Error : Severity::Warning, &r,
              fmt::format("NS target {} is a CNAME (RFC 2181 section 10.3)", nameText(target)));
     } else if (!hasAddress) {
@@ -483,6 +587,47 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
 
+  // MX and SRV targets inside the zone (warnings, as named-checkzone gives).
+  // Collected first and looked up in one prefetching batch: they point at
+  // random names of a large zone.
+  std::vector<const Record*> targetRecs;
+  std::vector<std::span<const std::uint8_t>> targets;
+  for (const Record& r : recs) {
+    std::size_t at = 0;
+    if (r.type == static_cast<std::uint16_t>(RRType::MX)) {
+      at = 2;
+    } else if (r.type == static_cast<std::uint16_t>(RRType::SRV)) {
+      at = 6;
+    } else if (r.type == static_cast<std::uint16_t>(RRType::DS) && apexId && r.name == *apexId) {
+      report(
+          Severity::Error, &r,
+          fmt::format("DS record at the zone apex {}: it belongs in the parent zone (RFC 4035 section 2.4)",
+                      originText));
+      continue;
+    } else {
+      continue;
+    }
+    if (below(r.name) != kNone || r.rdataLength <= at) continue;
+    const auto target = zone.rdata(r).subspan(at);
+    if (target.size() == 1 || !isSubdomain(target, originWire)) continue;  // "." or outside
+    targetRecs.push_back(&r);
+    targets.push_back(target);
+  }
+  std::vector<std::uint32_t> targetIds;
+  zone.findNames(targets, targetIds);
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const Record& r = *targetRecs[k];
+    const char* what = r.type == static_cast<std::uint16_t>(RRType::MX) ? "MX" : "SRV";
+    const std::uint32_t tid = targetIds[k];
+    if (tid != ZoneRecords::kNoName && (flags[tid] & kCname)) {
+      report(Severity::Warning, &r,
+             fmt::format("{} target {} is a CNAME (RFC 2181 section 10.3)", what, nameText(targets[k])));
+    } else if (tid == ZoneRecords::kNoName || (flags[tid] & kAddress) == 0) {
+      report(Severity::Warning, &r,
+             fmt::format("{} target {} has no address records (A or AAAA)", what, nameText(targets[k])));
+    }
+  }
+
   // Data below a delegation point or DNAME.
   if (haveCuts) {
     for (std::size_t i = 0; i < recs.size();) {
@@ -491,7 +636,7 @@ CheckResult checkZone(ZoneRecords& zone) {
       while (j < recs.size() && recs[j].name == id) ++j;
       const std::uint32_t cut = cutAbove[id];
       if (cut != kNone) {
-        const bool dname = (flags[cut] & kNs) == 0;
+        const bool dname = isDnameCut(cut);
         for (std::size_t k = i; k < j; ++k) {
           const Record& r = recs[k];
           const bool address = r.type == static_cast<std::uint16_t>(RRType::A) ||
@@ -515,6 +660,14 @@ CheckResult checkZone(ZoneRecords& zone) {
     }
   }
 
+  if (res.errors > kMaxKept) {
+    res.diagnostics.push_back(
+        {Severity::Error, {}, fmt::format("{} more errors not shown", res.errors - kMaxKept)});
+  }
+  if (res.warnings > kMaxKept) {
+    res.diagnostics.push_back(
+        {Severity::Warning, {}, fmt::format("{} more warnings not shown", res.warnings - kMaxKept)});
+  }
   std::stable_sort(
       res.diagnostics.begin(), res.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         const auto key = [](const Diagnostic& d) {

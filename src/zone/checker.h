@@ -70,10 +70,15 @@ class ZoneRecords {
 
   // Hint from the input size, to avoid regrowing the arenas.
   void reserve(std::size_t records, std::size_t names);
-  // Stores one record; false when a storage limit (4 GiB of RDATA, 65535 octets
-  // of one RDATA) would be exceeded.
+  // Stores one record (call finishAdding() before the lookups below); false when a storage limit (4 GiB of
+  // RDATA, 65535 octets of one RDATA) would be exceeded.
   bool add(const wire::Name& owner, wire::RRType type, std::uint32_t ttl, std::span<const std::uint8_t> rdata,
            zonefile::Location location);
+
+  // Merges the owner names added since the last call (case-insensitively) and
+  // renumbers records; nameCount(), findName(), canonicalNameOrder() and the
+  // record name ids are valid after it. checkZone calls it.
+  void finishAdding();
 
   [[nodiscard]] const wire::Name& origin() const { return origin_; }
   [[nodiscard]] wire::RRClass rrClass() const { return class_; }
@@ -88,6 +93,9 @@ class ZoneRecords {
   }
   // Name id of a wire-form name (any case), if some record owns it.
   [[nodiscard]] std::optional<std::uint32_t> findName(std::span<const std::uint8_t> wire) const;
+  // findName for many names at once (faster for large batches); kNoName where absent.
+  static constexpr std::uint32_t kNoName = UINT32_MAX;
+  void findNames(std::span<const std::span<const std::uint8_t>> names, std::vector<std::uint32_t>& ids) const;
 
   // Sorts records by (name id, type, RDATA, file order); checkZone does this.
   void sortRecords();
@@ -101,8 +109,8 @@ class ZoneRecords {
   std::vector<Record>& mutableRecords() { return records_; }
 
  private:
-  std::uint32_t internName(std::span<const std::uint8_t> wire);
-  void growTable();
+  std::uint32_t appendName(std::span<const std::uint8_t> wire);
+  void growTable(std::uint32_t interned);
 
   wire::Name origin_;
   wire::RRClass class_;
@@ -111,7 +119,7 @@ class ZoneRecords {
   std::vector<std::uint8_t> nameArena_;
   std::vector<std::uint32_t> nameOffsets_;  // id -> offset; one extra at the end
   SlotTable slots_;                         // open addressing: hash high 32 bits | (id + 1); 0 = empty
-  std::uint32_t lastName_ = UINT32_MAX;
+  std::uint32_t interned_ = 0;              // names [0, interned_) are distinct and in slots_
   std::uint32_t seq_ = 0;
 };
 

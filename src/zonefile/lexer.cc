@@ -90,7 +90,16 @@ Token Lexer::next() {
             break;
           }
           if (q == '\n') break;
-          if (q == '\\' && pos_ + 1 < size && buf_[pos_ + 1] != '\n') ++pos_;
+          if (q == '\\' && pos_ + 1 < size) {
+            if (buf_[pos_ + 1] == '\n') {
+              // An escaped newline continues the string on the next line (as BIND reads it).
+              pos_ += 2;
+              ++line_;
+              lineStart_ = pos_;
+              continue;
+            }
+            ++pos_;
+          }
           ++pos_;
         }
         t.text = buf_.substr(start, pos_ - start);

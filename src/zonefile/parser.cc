@@ -22,6 +22,8 @@ using wire::Name;
 using wire::RRClass;
 using wire::RRType;
 
+constexpr std::size_t kMaxKeptWarnings = 1000;
+
 constexpr bool isDigit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -46,6 +48,7 @@ bool looksLikeClass(std::string_view t) {
   if (t.size() == 2) {
     return equalsIgnoreCase(t, "IN") || equalsIgnoreCase(t, "CH") || equalsIgnoreCase(t, "HS");
   }
+  if (equalsIgnoreCase(t, "CHAOS") || equalsIgnoreCase(t, "HESIOD")) return true;
   if (startsWithIgnoreCase(t, "CLASS") && t.size() > 5) {
     for (char c : t.substr(5)) {
       if (!isDigit(c)) return false;
@@ -173,8 +176,14 @@ class Parser {
   }
   void warning(Location loc, std::string message) {
     if (stop_) return;
-    result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
-    ++result_.warnings;
+    // Counted always, kept up to a bound: a million-record zone must not keep a
+    // million copies of one warning.
+    if (++result_.warnings <= kMaxKeptWarnings) {
+      result_.diagnostics.push_back({Severity::Warning, loc, std::move(message)});
+    } else if (result_.warnings == kMaxKeptWarnings + 1) {
+      result_.diagnostics.push_back({Severity::Warning, Location{loc.file, 0, 0},
+                                     "more warnings follow; only the first ones are shown"});
+    }
   }
 
   // Next token; reports a lexer error (once) and marks the record as failed.

@@ -180,6 +180,7 @@ TEST(Checker, CanonicalOrderRfc4034Example) {
   ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
   const std::uint8_t addr[4] = {192, 0, 2, 1};
   for (const char* n : names) ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  zone.finishAdding();
   V got;
   for (std::uint32_t id : zone.canonicalNameOrder())
     got.push_back(Name::fromWire(zone.nameWire(id))->toText());
@@ -192,10 +193,33 @@ TEST(Checker, NamesAreCaseInsensitiveAndKeepTheFirstSpelling) {
   const std::uint8_t addr[4] = {192, 0, 2, 1};
   ASSERT_TRUE(zone.add(*Name::fromText("WWW.example."), wire::RRType::A, 1, addr, {}));
   ASSERT_TRUE(zone.add(*Name::fromText("www.EXAMPLE."), wire::RRType::A, 1, addr, {}));
+  zone.finishAdding();
   EXPECT_EQ(zone.nameCount(), 1U);
   EXPECT_EQ(Name::fromWire(zone.nameWire(0))->toText(), "WWW.example.");
   EXPECT_TRUE(zone.findName(Name::fromText("Www.Example.")->bytes()));
   EXPECT_FALSE(zone.findName(Name::fromText("w.example.")->bytes()));
+}
+
+TEST(Checker, InterleavedNamesMergeInBatches) {
+  ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
+  const std::uint8_t addr[4] = {192, 0, 2, 1};
+  // a b a B c, then a second batch with a new name and old ones.
+  for (const char* n : {"a.example.", "b.example.", "a.example.", "B.example.", "c.example."}) {
+    ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  EXPECT_EQ(zone.nameCount(), 3U);
+  for (const char* n : {"d.example.", "A.example.", "c.example.", "d.example."}) {
+    ASSERT_TRUE(zone.add(*Name::fromText(n), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  ASSERT_EQ(zone.nameCount(), 4U);
+  V names;
+  for (std::uint32_t id = 0; id < 4; ++id) names.push_back(Name::fromWire(zone.nameWire(id))->toText());
+  EXPECT_EQ(names, (V{"a.example.", "b.example.", "c.example.", "d.example."}));
+  std::vector<std::uint32_t> ids;
+  for (const auto& r : zone.records()) ids.push_back(r.name);
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{0, 1, 0, 1, 2, 3, 0, 2, 3}));
 }
 
 TEST(Checker, ManyNamesGrowTheTable) {
@@ -205,11 +229,91 @@ TEST(Checker, ManyNamesGrowTheTable) {
     ASSERT_TRUE(
         zone.add(*Name::fromText("h" + std::to_string(i) + ".example."), wire::RRType::A, 1, addr, {}));
   }
+  zone.finishAdding();
   EXPECT_EQ(zone.nameCount(), 5000U);
   for (int i = 0; i < 5000; i += 7) {
     auto id = zone.findName(Name::fromText("H" + std::to_string(i) + ".example.")->bytes());
     ASSERT_TRUE(id);
     EXPECT_EQ(*id, static_cast<std::uint32_t>(i));
+  }
+}
+
+}  // namespace
+}  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, DiagnosticsAreCountedButBounded) {
+  std::string text = kHead;
+  for (int i = 0; i < 1500; ++i) text += "x" + std::to_string(i) + ".example.net. A 192.0.2.1\n";
+  auto c = check(text);
+  EXPECT_EQ(c.result.errors, 1500U);
+  ASSERT_EQ(c.messages.size(), 1001U);
+  EXPECT_EQ(c.messages.back(), "z: 500 more errors not shown");
+}
+
+}  // namespace
+}  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, DnameAtTheApexHidesTheApexNsTarget) {
+  auto c = check(std::string(kHead) + "@ DNAME example.net.\n");
+  ASSERT_EQ(c.result.errors, 1U);
+  EXPECT_EQ(c.messages[0],
+            "z:3:1: NS target ns1.example.com. is below the DNAME at example.com. (RFC 6672 section 2.3)");
+}
+
+TEST(Checker, DsAtTheApexIsAnError) {
+  auto c = check(std::string(kHead) +
+                 "@ DS 1 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+  EXPECT_EQ(c.messages, (V{"z:5:1: DS record at the zone apex example.com.: it belongs in the parent zone "
+                           "(RFC 4035 section 2.4)"}));
+}
+
+TEST(Checker, MxAndSrvTargetWarnings) {
+  auto c = check(std::string(kHead) +
+                 "@ MX 10 w\n"                  // 5: CNAME
+                 "@ MX 20 nothere\n"            // 6: no address
+                 "@ MX 30 ns1\n"                // 7: fine
+                 "@ MX 40 mail.example.net.\n"  // 8: outside
+                 "_s._tcp SRV 0 0 1 nothere\n"  // 9
+                 "_t._tcp SRV 0 0 1 .\n"        // 10: no service
+                 "w CNAME ns1\n");
+  EXPECT_TRUE(c.result.ok());
+  EXPECT_EQ(c.messages,
+            (V{"z:5:1: warning: MX target w.example.com. is a CNAME (RFC 2181 section 10.3)",
+               "z:6:1: warning: MX target nothere.example.com. has no address records (A or AAAA)",
+               "z:9:1: warning: SRV target nothere.example.com. has no address records (A or AAAA)"}));
+}
+
+}  // namespace
+}  // namespace zk::zone
+
+namespace zk::zone {
+namespace {
+
+TEST(Checker, FindNamesAgreesWithFindName) {
+  ZoneRecords zone(*Name::fromText("example."), wire::RRClass::IN);
+  const std::uint8_t addr[4] = {192, 0, 2, 1};
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(
+        zone.add(*Name::fromText("n" + std::to_string(i) + ".example."), wire::RRType::A, 1, addr, {}));
+  }
+  zone.finishAdding();
+  std::vector<Name> queries;
+  for (int i = 0; i < 6000; i += 3) queries.push_back(*Name::fromText("N" + std::to_string(i) + ".example."));
+  std::vector<std::span<const std::uint8_t>> spans;
+  for (const auto& q : queries) spans.push_back(q.bytes());
+  std::vector<std::uint32_t> ids;
+  zone.findNames(spans, ids);
+  ASSERT_EQ(ids.size(), queries.size());
+  for (std::size_t k = 0; k < queries.size(); ++k) {
+    const auto one = zone.findName(spans[k]);
+    EXPECT_EQ(ids[k], one ? *one : ZoneRecords::kNoName) << queries[k].toText();
+    EXPECT_EQ(one.has_value(), k * 3 < 3000);
   }
 }
 

@@ -103,6 +103,14 @@ TEST(Lexer, UnclosedParenReportsWhereItOpened) {
   EXPECT_EQ(err, "2:3: expected ')' to close this '(', got end of file");
 }
 
+// Regression: BIND accepts a backslash-newline inside quotes (found by the BIND diff).
+TEST(Lexer, EscapedNewlineInsideQuotesContinuesTheString) {
+  std::string err;
+  EXPECT_EQ(lex("t \"a\\\nb\" c\nd\n", &err),
+            (V{"W:t@1:1^", "Q:a\\\nb@1:3", "W:c@2:4", "EOL", "W:d@3:1^", "EOL", "EOF"}));
+  EXPECT_EQ(err, "");
+}
+
 TEST(Lexer, TrailingBackslash) {
   EXPECT_EQ(lex("a\\"), (V{"W:a\\@1:1^", "EOL", "EOF"}));
 }

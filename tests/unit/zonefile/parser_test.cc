@@ -184,6 +184,14 @@ TEST(Parser, ClassMismatch) {
   EXPECT_EQ(p.messages, (V{"x.zone:2:3: class CH does not match the zone's class IN"}));
 }
 
+TEST(Parser, ChaosZone) {
+  auto opts = options("example.");
+  opts.defaultClass = RRClass::CH;
+  auto p = parse("$TTL 1\na CHAOS TXT x\nb CH TXT y\nc IN TXT z\n", opts);
+  EXPECT_EQ(p.records, (V{"a.example. 1 CH TXT \"x\" @2:1", "b.example. 1 CH TXT \"y\" @3:1"}));
+  EXPECT_EQ(p.messages, (V{"x.zone:4:3: class IN does not match the zone's class CH"}));
+}
+
 TEST(Parser, GenericTypeClassAndRdata) {
   auto p = parse(
       "$TTL 1\n"
