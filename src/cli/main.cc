@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
 
   zk::cli::addZoneCommand(app);
+  zk::cli::addSyncCommand(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

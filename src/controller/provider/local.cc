@@ -1,0 +1,139 @@
+#include "controller/provider/local.h"
+
+#include <fmt/format.h>
+
+#include "controller/provider/rdata_convert.h"
+#include "store/sqlite_zone_store.h"
+
+namespace zk::controller {
+
+Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir) {
+  auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
+  if (!path) return path.error();
+  store::SqliteStoreOptions opts;
+  opts.path = *path;
+  auto s = store::SqliteZoneStore::open(std::move(opts));
+  if (!s) return s.error();
+  std::unique_ptr<store::ZoneStore> owned = std::move(*s);
+  auto p = std::make_unique<LocalProvider>(*owned);
+  p->owned_ = std::move(owned);
+  return p;
+}
+
+std::string storeErrorText(const store::StoreError& e) {
+  std::string out = fmt::format("store error {}", static_cast<int>(e.code));
+  for (const auto& m : e.messages) out += ": " + m;
+  return out;
+}
+
+Endpoint endpointFromRecordSet(const store::RecordSet& rs) {
+  Endpoint e;
+  e.dnsName = rs.name;
+  e.type = rs.type;
+  if (rs.alias) {
+    e.alias = true;
+    e.targets.emplace_back(rs.alias->dnsName);
+    return e;
+  }
+  e.ttl = rs.ttl;
+  for (const auto& rd : rs.rdata) e.targets.push_back(targetFromRdata(rs.type, rd));
+  e.normalize();
+  return e;
+}
+
+Result<store::RecordSet> recordSetFromEndpoint(const Endpoint& e, std::span<const store::HostedZone> zones) {
+  store::RecordSet rs;
+  rs.name = e.dnsName;
+  rs.type = e.type;
+  if (e.alias) {
+    if (auto s = e.validate(); !s) return s.error();
+    const auto& target = std::get<wire::Name>(e.targets.front());
+    store::AliasTarget at;
+    at.dnsName = target;
+    at.hostedZoneId = canonicalHostedZone(target);
+    if (at.hostedZoneId.empty()) {
+      for (const auto& z : zones) {
+        if (target.isSubdomainOf(z.name)) at.hostedZoneId = z.id;
+      }
+    }
+    rs.alias = std::move(at);
+    return rs;
+  }
+  rs.ttl = e.ttl.value_or(kDefaultTtl);
+  for (const auto& t : e.targets) {
+    auto rd = rdataFromTarget(e.type, t);
+    if (!rd) return rd.error();
+    rs.rdata.push_back(std::move(*rd));
+  }
+  return rs;
+}
+
+Result<std::vector<store::HostedZone>> LocalProvider::hostedZones() {
+  auto z = store_.listZones();
+  if (auto* err = std::get_if<store::StoreError>(&z)) return Error(storeErrorText(*err));
+  return std::get<0>(std::move(z));
+}
+
+Result<std::vector<wire::Name>> LocalProvider::zones() {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  std::vector<wire::Name> out;
+  for (const auto& z : *hz) out.push_back(z.name.lowercased());
+  return out;
+}
+
+Result<std::vector<Endpoint>> LocalProvider::records() {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  std::vector<Endpoint> out;
+  for (const auto& z : *hz) {
+    auto c = store_.zoneContents(z.id);
+    if (auto* err = std::get_if<store::StoreError>(&c)) return Error(storeErrorText(*err));
+    for (const auto& rs : std::get<0>(c).recordSets) out.push_back(endpointFromRecordSet(rs));
+  }
+  return out;
+}
+
+Status LocalProvider::applyChanges(const Changes& changes) {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  std::vector<wire::Name> names;
+  for (const auto& z : *hz) names.push_back(z.name);
+  std::map<std::size_t, store::ChangeBatch> batches;
+  std::vector<std::string> problems;
+  auto add = [&](store::ChangeAction action, const Endpoint& e) {
+    auto zone = findZone(e.dnsName, names);
+    if (!zone) {
+      problems.push_back(fmt::format("{}: not inside any hosted zone", e.dnsName.toText()));
+      return;
+    }
+    auto rs = recordSetFromEndpoint(e, *hz);
+    if (!rs) {
+      problems.push_back(rs.error().message);
+      return;
+    }
+    auto& batch = batches[*zone];
+    batch.comment = "zonekeeper sync";
+    batch.changes.push_back({action, std::move(*rs)});
+  };
+  for (const auto& e : changes.remove) add(store::ChangeAction::Delete, e);
+  for (const auto& e : changes.create) add(store::ChangeAction::Create, e);
+  for (const auto& e : changes.updateNew) add(store::ChangeAction::Upsert, e);
+  if (!problems.empty()) {
+    std::string msg = "changes not applied:";
+    for (const auto& p : problems) msg += "\n  " + p;
+    return Error(msg);
+  }
+  for (const auto& [zone, batch] : batches) {
+    auto r = store_.applyChanges((*hz)[zone].id, batch);
+    if (auto* err = std::get_if<store::StoreError>(&r)) {
+      problems.push_back(fmt::format("zone {}: {}", (*hz)[zone].name.toText(), storeErrorText(*err)));
+    }
+  }
+  if (problems.empty()) return {};
+  std::string msg = "some zones were not changed:";
+  for (const auto& p : problems) msg += "\n  " + p;
+  return Error(msg);
+}
+
+}  // namespace zk::controller

@@ -1,0 +1,183 @@
+#include "controller/source/manifest.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+namespace zk::controller {
+namespace {
+
+// A problem inside one document: the document is skipped.
+struct DocError {
+  int line;
+  std::string message;
+};
+
+int lineOf(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+
+std::string scalar(const YAML::Node& n, std::string_view what) {
+  if (!n.IsScalar()) throw DocError{lineOf(n), fmt::format("{} must be a string", what)};
+  return n.Scalar();
+}
+
+std::string optScalar(const YAML::Node& parent, const char* key, std::string_view what) {
+  const YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return {};
+  return scalar(n, what);
+}
+
+YAML::Node optMap(const YAML::Node& parent, const char* key, std::string_view what) {
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return YAML::Node();
+  if (!n.IsMap()) throw DocError{lineOf(n), fmt::format("{} must be a mapping", what)};
+  return n;
+}
+
+YAML::Node optSeq(const YAML::Node& parent, const char* key, std::string_view what) {
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return YAML::Node();
+  if (!n.IsSequence()) throw DocError{lineOf(n), fmt::format("{} must be a list", what)};
+  return n;
+}
+
+StringMap stringMap(const YAML::Node& parent, const char* key, std::string_view what) {
+  StringMap out;
+  YAML::Node n = optMap(parent, key, what);
+  if (!n) return out;
+  for (const auto& kv : n) {
+    const std::string k = scalar(kv.first, fmt::format("a key of {}", what));
+    out.insert_or_assign(k, scalar(kv.second, fmt::format("{}[{}]", what, k)));
+  }
+  return out;
+}
+
+ObjectMeta readMeta(const YAML::Node& doc, std::string_view file) {
+  ObjectMeta m;
+  m.file = std::string(file);
+  m.line = lineOf(doc);
+  YAML::Node meta = optMap(doc, "metadata", "metadata");
+  if (!meta) throw DocError{lineOf(doc), "metadata is missing"};
+  m.name = optScalar(meta, "name", "metadata.name");
+  if (m.name.empty()) throw DocError{lineOf(meta), "metadata.name is missing"};
+  if (auto ns = optScalar(meta, "namespace", "metadata.namespace"); !ns.empty()) m.ns = ns;
+  m.labels = stringMap(meta, "labels", "metadata.labels");
+  m.annotations = stringMap(meta, "annotations", "metadata.annotations");
+  return m;
+}
+
+std::vector<LoadBalancerIngress> readLoadBalancer(const YAML::Node& doc) {
+  std::vector<LoadBalancerIngress> out;
+  YAML::Node status = optMap(doc, "status", "status");
+  if (!status) return out;
+  YAML::Node lb = optMap(status, "loadBalancer", "status.loadBalancer");
+  if (!lb) return out;
+  YAML::Node ing = optSeq(lb, "ingress", "status.loadBalancer.ingress");
+  if (!ing) return out;
+  for (const auto& e : ing) {
+    if (!e.IsMap()) throw DocError{lineOf(e), "status.loadBalancer.ingress[] entries must be mappings"};
+    LoadBalancerIngress x;
+    x.ip = optScalar(e, "ip", "status.loadBalancer.ingress[].ip");
+    x.hostname = optScalar(e, "hostname", "status.loadBalancer.ingress[].hostname");
+    if (!x.ip.empty() || !x.hostname.empty()) out.push_back(std::move(x));
+  }
+  return out;
+}
+
+Ingress readIngress(const YAML::Node& doc, std::string_view file) {
+  Ingress in;
+  in.meta = readMeta(doc, file);
+  in.loadBalancer = readLoadBalancer(doc);
+  YAML::Node spec = optMap(doc, "spec", "spec");
+  if (!spec) return in;
+  in.ingressClassName = optScalar(spec, "ingressClassName", "spec.ingressClassName");
+  if (YAML::Node rules = optSeq(spec, "rules", "spec.rules")) {
+    for (const auto& r : rules) {
+      if (!r.IsMap()) throw DocError{lineOf(r), "spec.rules[] entries must be mappings"};
+      if (auto host = optScalar(r, "host", "spec.rules[].host"); !host.empty()) in.ruleHosts.push_back(host);
+    }
+  }
+  if (YAML::Node tls = optSeq(spec, "tls", "spec.tls")) {
+    for (const auto& t : tls) {
+      if (!t.IsMap()) throw DocError{lineOf(t), "spec.tls[] entries must be mappings"};
+      if (YAML::Node hosts = optSeq(t, "hosts", "spec.tls[].hosts")) {
+        for (const auto& h : hosts) {
+          auto host = scalar(h, "spec.tls[].hosts[]");
+          if (!host.empty()) in.tlsHosts.push_back(host);
+        }
+      }
+    }
+  }
+  return in;
+}
+
+Service readService(const YAML::Node& doc, std::string_view file) {
+  Service s;
+  s.meta = readMeta(doc, file);
+  s.loadBalancer = readLoadBalancer(doc);
+  YAML::Node spec = optMap(doc, "spec", "spec");
+  if (!spec) return s;
+  if (auto type = optScalar(spec, "type", "spec.type"); !type.empty()) s.type = type;
+  if (s.type != "ClusterIP" && s.type != "NodePort" && s.type != "LoadBalancer" && s.type != "ExternalName") {
+    throw DocError{lineOf(spec["type"]), fmt::format("unknown spec.type '{}'", s.type)};
+  }
+  s.clusterIP = optScalar(spec, "clusterIP", "spec.clusterIP");
+  s.externalName = optScalar(spec, "externalName", "spec.externalName");
+  if (YAML::Node ips = optSeq(spec, "externalIPs", "spec.externalIPs")) {
+    for (const auto& ip : ips) s.externalIPs.push_back(scalar(ip, "spec.externalIPs[]"));
+  }
+  return s;
+}
+
+void readDocument(const YAML::Node& doc, std::string_view file, ManifestParse& out, int depth) {
+  if (!doc || doc.IsNull()) return;  // empty document ("---" at the end)
+  try {
+    if (!doc.IsMap()) throw DocError{lineOf(doc), "a Kubernetes object must be a mapping"};
+    const std::string kind = optScalar(doc, "kind", "kind");
+    const std::string api = optScalar(doc, "apiVersion", "apiVersion");
+    if (kind.empty()) throw DocError{lineOf(doc), "kind is missing"};
+    if (kind == "List" && depth == 0) {
+      if (YAML::Node items = optSeq(doc, "items", "items")) {
+        for (const auto& item : items) readDocument(item, file, out, depth + 1);
+      }
+      return;
+    }
+    if (kind == "Ingress") {
+      if (api != "networking.k8s.io/v1") {
+        throw DocError{lineOf(doc),
+                       fmt::format("Ingress apiVersion '{}' is not supported (networking.k8s.io/v1)", api)};
+      }
+      out.objects.ingresses.push_back(readIngress(doc, file));
+    } else if (kind == "Service") {
+      if (api != "v1") throw DocError{lineOf(doc), fmt::format("Service apiVersion '{}' is not v1", api)};
+      out.objects.services.push_back(readService(doc, file));
+    }
+  } catch (const DocError& e) {
+    out.diagnostics.push_back({std::string(file), e.line, e.message + "; object skipped"});
+  } catch (const YAML::Exception& e) {
+    out.diagnostics.push_back({std::string(file), e.mark.line >= 0 ? e.mark.line + 1 : lineOf(doc),
+                               fmt::format("{}; object skipped", e.msg)});
+  }
+}
+
+}  // namespace
+
+std::string ManifestDiagnostic::toString() const {
+  return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
+}
+
+ManifestParse parseManifests(std::string_view text, std::string_view file) {
+  ManifestParse out;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    out.syntaxError = true;
+    out.diagnostics.push_back({std::string(file), e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                               fmt::format("invalid YAML: {}; file skipped", e.msg)});
+    return out;
+  }
+  for (const auto& doc : docs) readDocument(doc, file, out, 0);
+  return out;
+}
+
+}  // namespace zk::controller
