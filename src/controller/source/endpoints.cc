@@ -247,6 +247,7 @@ std::vector<Endpoint> serviceEndpoints(const Service& s, const SourceOptions& o,
   const bool headless = s.clusterIP == "None";
 
   std::vector<Target> targets = c.annotationTargets;
+  bool explained = false;  // a specific warning already says why there are no targets
   if (!c.hasTargetAnnotation) {
     std::vector<Target> external;
     for (const auto& ip : s.externalIPs) {
@@ -269,6 +270,7 @@ std::vector<Endpoint> serviceEndpoints(const Service& s, const SourceOptions& o,
       // Node addresses need the Node objects; only externalIPs are known here.
       targets = external;
       if (targets.empty() && !hosts.empty()) {
+        explained = true;
         w.push_back(
             fmt::format("{}: NodePort targets need node addresses (not in manifests); set externalIPs or "
                         "the target annotation",
@@ -276,6 +278,7 @@ std::vector<Endpoint> serviceEndpoints(const Service& s, const SourceOptions& o,
       }
     } else if (headless) {
       if (!hosts.empty()) {
+        explained = true;
         w.push_back(
             fmt::format("{}: headless service targets are pod addresses (not in manifests); set the "
                         "target annotation",
@@ -289,7 +292,7 @@ std::vector<Endpoint> serviceEndpoints(const Service& s, const SourceOptions& o,
   }
   if (!hosts.empty() && !targets.empty()) {
     for (const auto& h : hosts) endpointsForHostname(h, targets, c, resource, s.meta, "service", out, w);
-  } else if (!hosts.empty()) {
+  } else if (!hosts.empty() && !explained) {
     w.push_back(fmt::format("{}: no targets for {}", where(s.meta, "service"), hosts.front()));
   }
   // internal-hostname: names for the ClusterIP, whatever the service type.

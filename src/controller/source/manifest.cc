@@ -13,6 +13,8 @@ struct DocError {
   std::string message;
 };
 
+bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+
 int lineOf(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
 
 std::string scalar(const YAML::Node& n, std::string_view what) {
@@ -43,7 +45,7 @@ YAML::Node optSeq(const YAML::Node& parent, const char* key, std::string_view wh
 StringMap stringMap(const YAML::Node& parent, const char* key, std::string_view what) {
   StringMap out;
   YAML::Node n = optMap(parent, key, what);
-  if (!n) return out;
+  if (!present(n)) return out;
   for (const auto& kv : n) {
     const std::string k = scalar(kv.first, fmt::format("a key of {}", what));
     out.insert_or_assign(k, scalar(kv.second, fmt::format("{}[{}]", what, k)));
@@ -56,7 +58,7 @@ ObjectMeta readMeta(const YAML::Node& doc, std::string_view file) {
   m.file = std::string(file);
   m.line = lineOf(doc);
   YAML::Node meta = optMap(doc, "metadata", "metadata");
-  if (!meta) throw DocError{lineOf(doc), "metadata is missing"};
+  if (!present(meta)) throw DocError{lineOf(doc), "metadata is missing"};
   m.name = optScalar(meta, "name", "metadata.name");
   if (m.name.empty()) throw DocError{lineOf(meta), "metadata.name is missing"};
   if (auto ns = optScalar(meta, "namespace", "metadata.namespace"); !ns.empty()) m.ns = ns;
@@ -68,11 +70,11 @@ ObjectMeta readMeta(const YAML::Node& doc, std::string_view file) {
 std::vector<LoadBalancerIngress> readLoadBalancer(const YAML::Node& doc) {
   std::vector<LoadBalancerIngress> out;
   YAML::Node status = optMap(doc, "status", "status");
-  if (!status) return out;
+  if (!present(status)) return out;
   YAML::Node lb = optMap(status, "loadBalancer", "status.loadBalancer");
-  if (!lb) return out;
+  if (!present(lb)) return out;
   YAML::Node ing = optSeq(lb, "ingress", "status.loadBalancer.ingress");
-  if (!ing) return out;
+  if (!present(ing)) return out;
   for (const auto& e : ing) {
     if (!e.IsMap()) throw DocError{lineOf(e), "status.loadBalancer.ingress[] entries must be mappings"};
     LoadBalancerIngress x;
@@ -88,18 +90,18 @@ Ingress readIngress(const YAML::Node& doc, std::string_view file) {
   in.meta = readMeta(doc, file);
   in.loadBalancer = readLoadBalancer(doc);
   YAML::Node spec = optMap(doc, "spec", "spec");
-  if (!spec) return in;
+  if (!present(spec)) return in;
   in.ingressClassName = optScalar(spec, "ingressClassName", "spec.ingressClassName");
-  if (YAML::Node rules = optSeq(spec, "rules", "spec.rules")) {
+  if (YAML::Node rules = optSeq(spec, "rules", "spec.rules"); present(rules)) {
     for (const auto& r : rules) {
       if (!r.IsMap()) throw DocError{lineOf(r), "spec.rules[] entries must be mappings"};
       if (auto host = optScalar(r, "host", "spec.rules[].host"); !host.empty()) in.ruleHosts.push_back(host);
     }
   }
-  if (YAML::Node tls = optSeq(spec, "tls", "spec.tls")) {
+  if (YAML::Node tls = optSeq(spec, "tls", "spec.tls"); present(tls)) {
     for (const auto& t : tls) {
       if (!t.IsMap()) throw DocError{lineOf(t), "spec.tls[] entries must be mappings"};
-      if (YAML::Node hosts = optSeq(t, "hosts", "spec.tls[].hosts")) {
+      if (YAML::Node hosts = optSeq(t, "hosts", "spec.tls[].hosts"); present(hosts)) {
         for (const auto& h : hosts) {
           auto host = scalar(h, "spec.tls[].hosts[]");
           if (!host.empty()) in.tlsHosts.push_back(host);
@@ -115,28 +117,28 @@ Service readService(const YAML::Node& doc, std::string_view file) {
   s.meta = readMeta(doc, file);
   s.loadBalancer = readLoadBalancer(doc);
   YAML::Node spec = optMap(doc, "spec", "spec");
-  if (!spec) return s;
+  if (!present(spec)) return s;
   if (auto type = optScalar(spec, "type", "spec.type"); !type.empty()) s.type = type;
   if (s.type != "ClusterIP" && s.type != "NodePort" && s.type != "LoadBalancer" && s.type != "ExternalName") {
     throw DocError{lineOf(spec["type"]), fmt::format("unknown spec.type '{}'", s.type)};
   }
   s.clusterIP = optScalar(spec, "clusterIP", "spec.clusterIP");
   s.externalName = optScalar(spec, "externalName", "spec.externalName");
-  if (YAML::Node ips = optSeq(spec, "externalIPs", "spec.externalIPs")) {
+  if (YAML::Node ips = optSeq(spec, "externalIPs", "spec.externalIPs"); present(ips)) {
     for (const auto& ip : ips) s.externalIPs.push_back(scalar(ip, "spec.externalIPs[]"));
   }
   return s;
 }
 
 void readDocument(const YAML::Node& doc, std::string_view file, ManifestParse& out, int depth) {
-  if (!doc || doc.IsNull()) return;  // empty document ("---" at the end)
+  if (!present(doc)) return;  // empty document ("---" at the end)
   try {
     if (!doc.IsMap()) throw DocError{lineOf(doc), "a Kubernetes object must be a mapping"};
     const std::string kind = optScalar(doc, "kind", "kind");
     const std::string api = optScalar(doc, "apiVersion", "apiVersion");
     if (kind.empty()) throw DocError{lineOf(doc), "kind is missing"};
     if (kind == "List" && depth == 0) {
-      if (YAML::Node items = optSeq(doc, "items", "items")) {
+      if (YAML::Node items = optSeq(doc, "items", "items"); present(items)) {
         for (const auto& item : items) readDocument(item, file, out, depth + 1);
       }
       return;
