@@ -56,6 +56,8 @@ bool isCloudAliasTarget(const wire::Name& target) {
   for (auto suffix : kSuffixes) {
     if (endsWith(s, suffix)) return true;
   }
+  // Network load balancers: NAME-ID.elb.REGION.amazonaws.com.
+  if (s.find(".elb.") != std::string::npos && endsWith(s, ".amazonaws.com")) return true;
   // S3 website endpoints: bucket.s3-website-REGION.amazonaws.com / s3-website.REGION...
   return s.find(".s3-website") != std::string::npos && endsWith(s, ".amazonaws.com");
 }
