@@ -71,8 +71,9 @@ TEST(Labels, SerializeInExternalDnsFormat) {
   Labels l;
   l.emplace("resource", "ingress/default/backend");
   l.emplace("owner", "zonekeeper");
-  EXPECT_EQ(serializeLabels(l),
-            "heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/default/backend");
+  EXPECT_EQ(
+      serializeLabels(l),
+      "heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/default/backend");
 }
 
 TEST(Labels, ParseRoundTripAndQuotes) {
@@ -80,7 +81,8 @@ TEST(Labels, ParseRoundTripAndQuotes) {
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(l->at("owner"), "x");
   EXPECT_EQ(l->at("resource"), "service/a/b");
-  EXPECT_EQ(serializeLabels(*l), "heritage=external-dns,external-dns/owner=x,external-dns/resource=service/a/b");
+  EXPECT_EQ(serializeLabels(*l),
+            "heritage=external-dns,external-dns/owner=x,external-dns/resource=service/a/b");
   auto bare = parseLabels("heritage=external-dns");
   ASSERT_TRUE(bare.ok());
   EXPECT_TRUE(bare->empty());

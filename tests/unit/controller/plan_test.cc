@@ -30,17 +30,21 @@ DomainFilter filter(std::vector<std::string> include, std::vector<std::string> e
 }
 
 TEST(Plan, FirstSyncCreatesEverything) {
-  std::vector<Endpoint> desired{ep("a.example.com", RRType::A, {"192.0.2.1"}, {}, {}, "ingress/ns/a"),
-                                ep("a.example.com", RRType::AAAA, {"2001:db8::1"}, {}, {}, "ingress/ns/a"),
-                                ep("b.example.com", RRType::CNAME, {"lb.example.net"}, {}, {}, "ingress/ns/b")};
+  std::vector<Endpoint> desired{
+      ep("a.example.com", RRType::A, {"192.0.2.1"}, {}, {}, "ingress/ns/a"),
+      ep("a.example.com", RRType::AAAA, {"2001:db8::1"}, {}, {}, "ingress/ns/a"),
+      ep("b.example.com", RRType::CNAME, {"lb.example.net"}, {}, {}, "ingress/ns/b")};
   auto c = calculatePlan({}, desired, opts());
-  EXPECT_EQ(summary(c), (V{"create:a.example.com/A", "create:a.example.com/AAAA", "create:b.example.com/CNAME"}));
+  EXPECT_EQ(summary(c),
+            (V{"create:a.example.com/A", "create:a.example.com/AAAA", "create:b.example.com/CNAME"}));
   EXPECT_EQ(c.create[0].resource(), "ingress/ns/a");
 }
 
 TEST(Plan, SecondSyncIsANoOp) {
-  std::vector<Endpoint> desired{ep("a.example.com", RRType::A, {"192.0.2.2", "192.0.2.1"}, 60, {}, "ingress/ns/a")};
-  std::vector<Endpoint> current{ep("A.example.com", RRType::A, {"192.0.2.1", "192.0.2.2"}, 60, "me", "ingress/ns/a")};
+  std::vector<Endpoint> desired{
+      ep("a.example.com", RRType::A, {"192.0.2.2", "192.0.2.1"}, 60, {}, "ingress/ns/a")};
+  std::vector<Endpoint> current{
+      ep("A.example.com", RRType::A, {"192.0.2.1", "192.0.2.2"}, 60, "me", "ingress/ns/a")};
   auto c = calculatePlan(current, desired, opts());
   EXPECT_TRUE(c.empty()) << formatPlan(c);
   EXPECT_EQ(formatPlan(c), "no changes\n");
@@ -58,7 +62,8 @@ TEST(Plan, TargetChangeIsAnUpdateKeepingTheOwner) {
 
 TEST(Plan, TtlOnlyMattersWhenConfigured) {
   std::vector<Endpoint> current{ep("a.example.com", RRType::A, {"192.0.2.1"}, 300, "me")};
-  EXPECT_TRUE(calculatePlan(current, std::vector{ep("a.example.com", RRType::A, {"192.0.2.1"})}, opts()).empty());
+  EXPECT_TRUE(
+      calculatePlan(current, std::vector{ep("a.example.com", RRType::A, {"192.0.2.1"})}, opts()).empty());
   auto c = calculatePlan(current, std::vector{ep("a.example.com", RRType::A, {"192.0.2.1"}, 60)}, opts());
   ASSERT_EQ(summary(c), (V{"update:a.example.com/A"}));
   EXPECT_EQ(c.updateNew[0].ttl, 60u);
@@ -130,18 +135,21 @@ TEST(Plan, CurrentResourceKeepsTheNameOnUpdate) {
 }
 
 TEST(Plan, AddressRecordsBeatCname) {
-  std::vector<Endpoint> desired{ep("a.example.com", RRType::CNAME, {"lb.example.net"}, {}, {}, "ingress/ns/a"),
-                                ep("a.example.com", RRType::A, {"192.0.2.1"}, {}, {}, "ingress/ns/b")};
+  std::vector<Endpoint> desired{
+      ep("a.example.com", RRType::CNAME, {"lb.example.net"}, {}, {}, "ingress/ns/a"),
+      ep("a.example.com", RRType::A, {"192.0.2.1"}, {}, {}, "ingress/ns/b")};
   EXPECT_EQ(summary(calculatePlan({}, desired, opts())), (V{"create:a.example.com/A"}));
   // An owned CNAME in place is replaced by the A.
   std::vector<Endpoint> current{ep("a.example.com", RRType::CNAME, {"lb.example.net"}, 300, "me")};
-  EXPECT_EQ(summary(calculatePlan(current, desired, opts())), (V{"create:a.example.com/A", "delete:a.example.com/CNAME"}));
+  EXPECT_EQ(summary(calculatePlan(current, desired, opts())),
+            (V{"create:a.example.com/A", "delete:a.example.com/CNAME"}));
 }
 
 TEST(Plan, CnameReplacesOwnedAddressRecords) {
   std::vector<Endpoint> current{ep("a.example.com", RRType::A, {"192.0.2.1"}, 300, "me")};
   std::vector<Endpoint> desired{ep("a.example.com", RRType::CNAME, {"lb.example.net"})};
-  EXPECT_EQ(summary(calculatePlan(current, desired, opts())), (V{"create:a.example.com/CNAME", "delete:a.example.com/A"}));
+  EXPECT_EQ(summary(calculatePlan(current, desired, opts())),
+            (V{"create:a.example.com/CNAME", "delete:a.example.com/A"}));
 }
 
 TEST(Plan, Policies) {
@@ -153,7 +161,8 @@ TEST(Plan, Policies) {
             (V{"create:new.example.com/A", "delete:old.example.com/A", "update:upd.example.com/A"}));
   EXPECT_EQ(summary(calculatePlan(current, desired, opts(Policy::UpsertOnly))),
             (V{"create:new.example.com/A", "update:upd.example.com/A"}));
-  EXPECT_EQ(summary(calculatePlan(current, desired, opts(Policy::CreateOnly))), (V{"create:new.example.com/A"}));
+  EXPECT_EQ(summary(calculatePlan(current, desired, opts(Policy::CreateOnly))),
+            (V{"create:new.example.com/A"}));
 }
 
 TEST(Plan, PolicyNames) {
@@ -204,7 +213,8 @@ TEST(Plan, IsDeterministic) {
 
 TEST(DeleteLimit, RefusesMassDeletesUnlessForced) {
   std::vector<Endpoint> current;
-  for (int i = 0; i < 20; ++i) current.push_back(ep(fmt::format("h{}.example.com", i), RRType::A, {"192.0.2.1"}, 300, "me"));
+  for (int i = 0; i < 20; ++i)
+    current.push_back(ep(fmt::format("h{}.example.com", i), RRType::A, {"192.0.2.1"}, 300, "me"));
   auto c = calculatePlan(current, {}, opts());
   ASSERT_EQ(c.remove.size(), 20u);
   auto s = checkDeleteLimit(c, current, "me", DeleteLimit{});

@@ -60,7 +60,8 @@ TEST(AliasRules, ApexCloudLoadBalancerAndAnnotation) {
 }
 
 TEST(AliasRules, CloudNames) {
-  EXPECT_TRUE(isCloudAliasTarget(name("k8s-default-backend-5d8f2a1c9e-1234567890.us-east-1.elb.amazonaws.com")));
+  EXPECT_TRUE(
+      isCloudAliasTarget(name("k8s-default-backend-5d8f2a1c9e-1234567890.us-east-1.elb.amazonaws.com")));
   EXPECT_TRUE(isCloudAliasTarget(name("d111111abcdef8.CLOUDFRONT.net")));
   EXPECT_TRUE(isCloudAliasTarget(name("nlb-1.elb.eu-west-1.amazonaws.com")));
   EXPECT_FALSE(isCloudAliasTarget(name("elb.amazonaws.com.evil.example")));
@@ -189,8 +190,10 @@ TEST_F(LocalProviderTest, WritesThroughTheStoreWithOwnership) {
   ASSERT_TRUE((*reg)->records().ok());
   Changes c;
   c.create.push_back(ep("api.example.com", RRType::A, {"192.0.2.1", "192.0.2.2"}, {}, {}, "ingress/d/api"));
-  c.create.push_back(aliasEp("example.com", RRType::A, "k8s-x-1.us-east-1.elb.amazonaws.com", {}, "ingress/d/web"));
-  c.create.push_back(aliasEp("example.com", RRType::AAAA, "k8s-x-1.us-east-1.elb.amazonaws.com", {}, "ingress/d/web"));
+  c.create.push_back(
+      aliasEp("example.com", RRType::A, "k8s-x-1.us-east-1.elb.amazonaws.com", {}, "ingress/d/web"));
+  c.create.push_back(
+      aliasEp("example.com", RRType::AAAA, "k8s-x-1.us-east-1.elb.amazonaws.com", {}, "ingress/d/web"));
   auto s = (*reg)->applyChanges(c);
   ASSERT_TRUE(s.ok()) << s.error().message;
 

@@ -58,7 +58,8 @@ TEST(TxtRegistryNames, PrefixAndSuffix) {
 TEST(TxtRegistryNames, RecordTypeTemplate) {
   InMemoryProvider p;
   auto r = registry(p, "extdns-%{record_type}.");
-  EXPECT_EQ(bare(*r->txtName(name("api.wiperinstall.rainx.com"), RRType::A)), "extdns-a.api.wiperinstall.rainx.com");
+  EXPECT_EQ(bare(*r->txtName(name("api.wiperinstall.rainx.com"), RRType::A)),
+            "extdns-a.api.wiperinstall.rainx.com");
   EXPECT_EQ(bare(*r->txtName(name("wiperinstall.click"), RRType::AAAA)), "extdns-aaaa.wiperinstall.click");
   auto s = registry(p, {}, "-%{record_type}");
   EXPECT_EQ(bare(*s->txtName(name("api.example.com"), RRType::CNAME)), "api-cname.example.com");
@@ -112,7 +113,8 @@ TEST_F(TxtRegistryTest, CreateWritesOwnershipRecordsAndReadsThemBack) {
     if (t.dnsName == name("extdns-a.api.example.com")) {
       found = true;
       EXPECT_EQ(std::get<Text>(t.targets[0]).value,
-                "heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/default/backend");
+                "heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/default/"
+                "backend");
       EXPECT_EQ(t.ttl, 60u);
     }
   }
@@ -121,7 +123,8 @@ TEST_F(TxtRegistryTest, CreateWritesOwnershipRecordsAndReadsThemBack) {
   ASSERT_TRUE(recs.ok());
   int owned = 0;
   for (const auto& e : *recs) {
-    EXPECT_FALSE(e.type == RRType::TXT && e.dnsName.labelCount() > 2) << "ownership TXT leaked: " << e.toString();
+    EXPECT_FALSE(e.type == RRType::TXT && e.dnsName.labelCount() > 2)
+        << "ownership TXT leaked: " << e.toString();
     if (e.owner() == "zonekeeper") ++owned;
     if (e.dnsName == name("api.example.com")) {
       EXPECT_EQ(e.resource(), "ingress/default/backend");
@@ -158,15 +161,22 @@ TEST_F(TxtRegistryTest, ApexWithDefaultNamingIsRefusedButOthersApply) {
 TEST_F(TxtRegistryTest, AdoptsRecordsOfExternalDnsWithTheSameOwnerBothFormats) {
   // Typed format (ExternalDNS >= 0.12) and old untyped format.
   ASSERT_TRUE(p.put(ep("new.example.com", RRType::A, {"192.0.2.1"}, 300)).ok());
-  ASSERT_TRUE(p.put(ep("a-new.example.com", RRType::TXT,
-                       {"\"heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/x/new\""}, 300))
-                  .ok());
+  ASSERT_TRUE(
+      p.put(
+           ep("a-new.example.com", RRType::TXT,
+              {"\"heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/x/new\""},
+              300))
+          .ok());
   ASSERT_TRUE(p.put(ep("old.example.com", RRType::A, {"192.0.2.2"}, 300)).ok());
-  ASSERT_TRUE(p.put(ep("old.example.com", RRType::TXT,
-                       {"heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/x/old"}, 300))
-                  .ok());
+  ASSERT_TRUE(
+      p.put(ep("old.example.com", RRType::TXT,
+               {"heritage=external-dns,external-dns/owner=zonekeeper,external-dns/resource=ingress/x/old"},
+               300))
+          .ok());
   ASSERT_TRUE(p.put(ep("theirs.example.com", RRType::A, {"192.0.2.3"}, 300)).ok());
-  ASSERT_TRUE(p.put(ep("a-theirs.example.com", RRType::TXT, {"heritage=external-dns,external-dns/owner=other"}, 300)).ok());
+  ASSERT_TRUE(
+      p.put(ep("a-theirs.example.com", RRType::TXT, {"heritage=external-dns,external-dns/owner=other"}, 300))
+          .ok());
   auto r = registry(p);
   auto recs = r->records();
   ASSERT_TRUE(recs.ok());
@@ -178,7 +188,7 @@ TEST_F(TxtRegistryTest, AdoptsRecordsOfExternalDnsWithTheSameOwnerBothFormats) {
   EXPECT_EQ(owners["status.example.com/CNAME"], "");
   EXPECT_EQ(owners.count("a-new.example.com/TXT"), 0u);
   EXPECT_EQ(owners.count("old.example.com/TXT"), 0u);  // ownership record hidden
-  EXPECT_EQ(owners["example.com/TXT"], "");           // ordinary TXT stays visible
+  EXPECT_EQ(owners["example.com/TXT"], "");            // ordinary TXT stays visible
 }
 
 TEST_F(TxtRegistryTest, DeleteRemovesTheOwnershipRecord) {
@@ -223,7 +233,9 @@ TEST_F(TxtRegistryTest, UpdateRewritesOwnershipWhenResourceChanges) {
 
 TEST_F(TxtRegistryTest, DoesNotTakeANameWhoseOwnershipRecordIsSomeoneElses) {
   // Orphaned ownership record of another owner: the name stays theirs.
-  ASSERT_TRUE(p.put(ep("a-x.example.com", RRType::TXT, {"heritage=external-dns,external-dns/owner=other"}, 300)).ok());
+  ASSERT_TRUE(
+      p.put(ep("a-x.example.com", RRType::TXT, {"heritage=external-dns,external-dns/owner=other"}, 300))
+          .ok());
   auto r = registry(p);
   ASSERT_TRUE(r->records().ok());
   Changes c;

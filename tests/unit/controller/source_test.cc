@@ -29,7 +29,8 @@ std::vector<std::string> lines(const std::vector<Endpoint>& eps) {
 
 std::vector<Endpoint> fromYaml(const std::string& yaml, SourceOptions o = {}) {
   auto parsed = parseManifests(yaml, "test.yaml");
-  EXPECT_TRUE(parsed.diagnostics.empty()) << (parsed.diagnostics.empty() ? "" : parsed.diagnostics[0].toString());
+  EXPECT_TRUE(parsed.diagnostics.empty())
+      << (parsed.diagnostics.empty() ? "" : parsed.diagnostics[0].toString());
   Warnings w;
   return desiredEndpoints(parsed.objects, o, w);
 }
@@ -64,20 +65,22 @@ TEST(Manifest, ReferenceEndpoints) {
   Warnings w;
   auto eps = desiredEndpoints(all, {}, w);
   EXPECT_TRUE(w.empty());
-  EXPECT_EQ(lines(eps), (std::vector<std::string>{
-                            "wiperinstall.click CNAME [k8s-frontend-web-8c1e4b7f20-987654321.us-east-1.elb.amazonaws.com] "
-                            "resource=ingress/frontend/frontend",
-                            "api.wiperinstall.rainx.com CNAME [k8s-default-backend-5d8f2a1c9e-1234567890.us-east-1.elb."
-                            "amazonaws.com] resource=ingress/default/backend",
-                            "tekton.wiperinstall.rainx.com A [203.0.113.10] resource=ingress/tekton-pipelines/tekton-dashboard",
-                            "tekton-webhook.wiperinstall.rainx.com A ttl=60 [203.0.113.10] "
-                            "resource=ingress/tekton-pipelines/tekton-webhook",
-                            "teleport.wiperinstall.rainx.com A [203.0.113.20] resource=service/teleport/teleport",
-                            "teleport.wiperinstall.rainx.com AAAA [2001:db8::20] resource=service/teleport/teleport",
-                            "argo-cd.teleport.wiperinstall.rainx.com A [203.0.113.20] resource=service/teleport/teleport",
-                            "argo-cd.teleport.wiperinstall.rainx.com AAAA [2001:db8::20] resource=service/teleport/teleport",
-                            "shop.example.org A [203.0.113.99] resource=ingress/default/outside-filters",
-                        }));
+  EXPECT_EQ(
+      lines(eps),
+      (std::vector<std::string>{
+          "wiperinstall.click CNAME [k8s-frontend-web-8c1e4b7f20-987654321.us-east-1.elb.amazonaws.com] "
+          "resource=ingress/frontend/frontend",
+          "api.wiperinstall.rainx.com CNAME [k8s-default-backend-5d8f2a1c9e-1234567890.us-east-1.elb."
+          "amazonaws.com] resource=ingress/default/backend",
+          "tekton.wiperinstall.rainx.com A [203.0.113.10] resource=ingress/tekton-pipelines/tekton-dashboard",
+          "tekton-webhook.wiperinstall.rainx.com A ttl=60 [203.0.113.10] "
+          "resource=ingress/tekton-pipelines/tekton-webhook",
+          "teleport.wiperinstall.rainx.com A [203.0.113.20] resource=service/teleport/teleport",
+          "teleport.wiperinstall.rainx.com AAAA [2001:db8::20] resource=service/teleport/teleport",
+          "argo-cd.teleport.wiperinstall.rainx.com A [203.0.113.20] resource=service/teleport/teleport",
+          "argo-cd.teleport.wiperinstall.rainx.com AAAA [2001:db8::20] resource=service/teleport/teleport",
+          "shop.example.org A [203.0.113.99] resource=ingress/default/outside-filters",
+      }));
 }
 
 TEST(Manifest, BadDocumentIsSkippedWithFileAndLineOthersKept) {
@@ -124,11 +127,13 @@ TEST(Manifest, ObjectErrors) {
     const char* message;
   } cases[] = {
       {"kind: Service\napiVersion: v1\n", "m.yaml:1: metadata is missing; object skipped"},
-      {"kind: Service\napiVersion: v1\nmetadata:\n  namespace: x\n", "m.yaml:4: metadata.name is missing; object skipped"},
+      {"kind: Service\napiVersion: v1\nmetadata:\n  namespace: x\n",
+       "m.yaml:4: metadata.name is missing; object skipped"},
       {"- a\n- b\n", "m.yaml:1: a Kubernetes object must be a mapping; object skipped"},
       {"apiVersion: v1\nmetadata: {name: x}\n", "m.yaml:1: kind is missing; object skipped"},
       {"kind: Ingress\napiVersion: extensions/v1beta1\nmetadata: {name: x}\n",
-       "m.yaml:1: Ingress apiVersion 'extensions/v1beta1' is not supported (networking.k8s.io/v1); object skipped"},
+       "m.yaml:1: Ingress apiVersion 'extensions/v1beta1' is not supported (networking.k8s.io/v1); object "
+       "skipped"},
       {"kind: Service\napiVersion: v1\nmetadata: {name: x}\nspec: {type: Weird}\n",
        "m.yaml:4: unknown spec.type 'Weird'; object skipped"},
       {"kind: Service\napiVersion: v1\nmetadata:\n  name: x\n  annotations:\n    a: {b: c}\n",
@@ -190,22 +195,26 @@ TEST(IngressSource, HostsFromRulesTlsAndAnnotation) {
   auto eps = fromYaml(kIngress);
   std::vector<std::string> names;
   for (const auto& e : eps) names.push_back(e.dnsName.toText() + wire::typeToText(e.type));
-  EXPECT_EQ(names, (std::vector<std::string>{"extra.example.com.A", "extra.example.com.CNAME", "extra.example.com.AAAA",
-                                             "more.example.com.A", "more.example.com.CNAME", "more.example.com.AAAA",
-                                             "tls.example.com.A", "tls.example.com.CNAME", "tls.example.com.AAAA",
-                                             "www.example.com.A", "www.example.com.CNAME", "www.example.com.AAAA"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "extra.example.com.A", "extra.example.com.CNAME", "extra.example.com.AAAA",
+                       "more.example.com.A", "more.example.com.CNAME", "more.example.com.AAAA",
+                       "tls.example.com.A", "tls.example.com.CNAME", "tls.example.com.AAAA",
+                       "www.example.com.A", "www.example.com.CNAME", "www.example.com.AAAA"}));
   EXPECT_EQ(eps[0].ttl, 300u);
   EXPECT_EQ(eps[0].resource(), "ingress/shop/web");
 }
 
 TEST(IngressSource, HostnameSourceAnnotation) {
   std::string y = kIngress;
-  y.insert(y.find("    kubernetes.io/ingress.class"), "    external-dns.alpha.kubernetes.io/ingress-hostname-source: annotation-only\n");
+  y.insert(y.find("    kubernetes.io/ingress.class"),
+           "    external-dns.alpha.kubernetes.io/ingress-hostname-source: annotation-only\n");
   for (const auto& e : fromYaml(y)) {
-    EXPECT_TRUE(e.dnsName == name("extra.example.com") || e.dnsName == name("more.example.com")) << e.toString();
+    EXPECT_TRUE(e.dnsName == name("extra.example.com") || e.dnsName == name("more.example.com"))
+        << e.toString();
   }
   std::string d = kIngress;
-  d.insert(d.find("    kubernetes.io/ingress.class"), "    external-dns.alpha.kubernetes.io/ingress-hostname-source: defined-hosts-only\n");
+  d.insert(d.find("    kubernetes.io/ingress.class"),
+           "    external-dns.alpha.kubernetes.io/ingress-hostname-source: defined-hosts-only\n");
   for (const auto& e : fromYaml(d)) {
     EXPECT_TRUE(e.dnsName == name("www.example.com") || e.dnsName == name("tls.example.com")) << e.toString();
   }
@@ -213,7 +222,8 @@ TEST(IngressSource, HostnameSourceAnnotation) {
 
 TEST(IngressSource, TargetAnnotationOverridesStatus) {
   std::string y = kIngress;
-  y.insert(y.find("    kubernetes.io/ingress.class"), "    external-dns.alpha.kubernetes.io/target: 198.51.100.1\n");
+  y.insert(y.find("    kubernetes.io/ingress.class"),
+           "    external-dns.alpha.kubernetes.io/target: 198.51.100.1\n");
   auto eps = fromYaml(y);
   ASSERT_EQ(eps.size(), 4u);
   for (const auto& e : eps) EXPECT_EQ(targetToText(e.targets.at(0)), "198.51.100.1");
@@ -247,7 +257,8 @@ TEST(IngressSource, Filters) {
 
 TEST(IngressSource, ControllerAnnotationAndWarnings) {
   std::string y = kIngress;
-  y.insert(y.find("    kubernetes.io/ingress.class"), "    external-dns.alpha.kubernetes.io/controller: other\n");
+  y.insert(y.find("    kubernetes.io/ingress.class"),
+           "    external-dns.alpha.kubernetes.io/controller: other\n");
   auto p = parseManifests(y, "w.yaml");
   Warnings w;
   EXPECT_TRUE(desiredEndpoints(p.objects, {}, w).empty());
@@ -269,7 +280,8 @@ TEST(IngressSource, BadAnnotationValuesWarnAndAreIgnored) {
 
 TEST(IngressSource, AliasAnnotationSetsProviderSpecific) {
   std::string y = kIngress;
-  y.insert(y.find("    kubernetes.io/ingress.class"), "    external-dns.alpha.kubernetes.io/alias: \"true\"\n");
+  y.insert(y.find("    kubernetes.io/ingress.class"),
+           "    external-dns.alpha.kubernetes.io/alias: \"true\"\n");
   for (const auto& e : fromYaml(y)) EXPECT_EQ(e.providerSpecific.alias, true);
 }
 
@@ -318,17 +330,19 @@ status: {loadBalancer: {ingress: [{ip: 192.0.2.99}]}}
                         }));
   SourceOptions o;
   o.publishInternalServices = true;
-  auto withInternal = fromYaml("apiVersion: v1\nkind: Service\nmetadata:\n  name: plain\n  annotations: "
-                               "{external-dns.kubernetes.io/hostname: plain.example.com}\nspec: {clusterIP: 10.0.0.8}\n",
-                               o);
+  auto withInternal = fromYaml(
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: plain\n  annotations: "
+      "{external-dns.kubernetes.io/hostname: plain.example.com}\nspec: {clusterIP: 10.0.0.8}\n",
+      o);
   ASSERT_EQ(withInternal.size(), 1u);
   EXPECT_EQ(targetToText(withInternal[0].targets[0]), "10.0.0.8");
 }
 
 TEST(ServiceSource, HeadlessWarns) {
-  auto p = parseManifests("apiVersion: v1\nkind: Service\nmetadata:\n  name: h\n  annotations: "
-                          "{external-dns.kubernetes.io/hostname: h.example.com}\nspec: {clusterIP: None}\n",
-                          "h.yaml");
+  auto p = parseManifests(
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: h\n  annotations: "
+      "{external-dns.kubernetes.io/hostname: h.example.com}\nspec: {clusterIP: None}\n",
+      "h.yaml");
   Warnings w;
   EXPECT_TRUE(desiredEndpoints(p.objects, {}, w).empty());
   ASSERT_EQ(w.size(), 1u) << w[0] << "\n" << w.back();
@@ -366,8 +380,8 @@ TEST(SelectorTest, Syntax) {
   EXPECT_TRUE(yes("tier, !missing"));
   EXPECT_FALSE(yes("!tier"));
   EXPECT_FALSE(yes("app=web,tier=back"));
-  for (const char* bad : {"app in (a", "app in a)", "app=(x", "app in ()", ",", "app=web,", "a b", "app=w b",
-                          "app foo (x)"}) {
+  for (const char* bad :
+       {"app in (a", "app in a)", "app=(x", "app in ()", ",", "app=web,", "a b", "app=w b", "app foo (x)"}) {
     EXPECT_FALSE(Selector::parse(bad).ok()) << bad;
   }
 }

@@ -19,7 +19,8 @@ inline wire::Name name(std::string_view text) {
   return n.ok() ? *n : wire::Name();
 }
 
-inline Endpoint ep(std::string_view dnsName, wire::RRType type, std::initializer_list<std::string_view> targets,
+inline Endpoint ep(std::string_view dnsName, wire::RRType type,
+                   std::initializer_list<std::string_view> targets,
                    std::optional<std::uint32_t> ttl = std::nullopt, std::string_view owner = {},
                    std::string_view resource = {}) {
   Endpoint e;
