@@ -167,7 +167,7 @@ void runSync(const SyncArgs& a) {
     provider = std::move(mem);
   } else if (a.provider == "local") {
     if (a.data.empty()) usageError("--provider local needs --data DIR (the store of `zonekeeper serve`)");
-    auto local = LocalProvider::open(a.data);
+    auto local = LocalProvider::open(a.data, a.zones);
     if (!local) failed(local.error().message);
     provider = std::move(*local);
   } else if (a.provider == "route53") {
@@ -280,7 +280,7 @@ void addSyncCommand(CLI::App& app) {
   cmd->add_flag("--dry-run", args->dryRun, "Plan and print the changes, change nothing");
   cmd->add_flag("!--no-events", args->events, "Do not watch the sources; reconcile on the interval only");
   cmd->add_option("--manifests", args->manifests, "Directory of Kubernetes YAML manifests (watched)");
-  cmd->add_option("--zones", args->zones, "inmemory provider: load these *.zone files first");
+  cmd->add_option("--zones", args->zones, "Load these *.zone files first (inmemory: always; local: zones not in the store yet)");
   cmd->add_option("--data", args->data, "local provider: the store directory");
   cmd->add_option("--max-delete-share", args->maxDeleteShare,
                   "Refuse plans deleting more than this share of owned records")

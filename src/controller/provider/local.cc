@@ -1,19 +1,76 @@
 #include "controller/provider/local.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
 #include <fmt/format.h>
 
 #include "controller/provider/rdata_convert.h"
 #include "store/sqlite_zone_store.h"
+#include "zonefile/parser.h"
 
 namespace zk::controller {
 
-Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir) {
+namespace {
+
+// Imports one zone file unless its zone exists already.
+Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& file) {
+  auto origin = wire::Name::fromText(file.stem().string());
+  if (!origin) return Error(fmt::format("{}: file name is not a zone name", file.string()));
+  zonefile::ParseOptions opts;
+  opts.origin = *origin;
+  std::optional<wire::Name> apex;
+  std::map<std::pair<wire::Name, wire::RRType>, store::RecordSet> sets;
+  auto result = zonefile::parseZoneFile(file.string(), opts, [&](const zonefile::RecordView& rr) {
+    if (rr.type == wire::RRType::SOA && !apex) apex = rr.owner;
+    auto& rs = sets[{rr.owner.lowercased(), rr.type}];
+    rs.name = rr.owner;
+    rs.type = rr.type;
+    rs.ttl = rs.rdata.empty() ? rr.ttl : std::min(rs.ttl, rr.ttl);  // RFC 2181 5.2: one TTL per RRset
+    rs.rdata.emplace_back(rr.rdata.begin(), rr.rdata.end());
+  });
+  if (!result.ok()) {
+    std::string msg = fmt::format("{}: {} error(s)", file.string(), result.errors);
+    if (!result.diagnostics.empty()) msg += ": " + zonefile::formatDiagnostic(result.files, result.diagnostics[0]);
+    return Error(msg);
+  }
+  const wire::Name zoneName = apex.value_or(*origin);
+  auto zones = st.listZones();
+  if (auto* err = std::get_if<store::StoreError>(&zones)) return Error(storeErrorText(*err));
+  for (const auto& z : std::get<0>(zones)) {
+    if (z.name == zoneName) return {};  // already there: the store is the truth now
+  }
+  std::vector<store::RecordSet> list;
+  for (auto& [_, rs] : sets) list.push_back(std::move(rs));
+  auto r = st.importZone({zoneName, "zonekeeper-import-" + zoneName.toText(), "imported from " + file.string()}, list);
+  if (auto* err = std::get_if<store::StoreError>(&r)) {
+    return Error(fmt::format("importing {}: {}", file.string(), storeErrorText(*err)));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir, const std::string& zonesDir) {
   auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
   if (!path) return path.error();
   store::SqliteStoreOptions opts;
   opts.path = *path;
   auto s = store::SqliteZoneStore::open(std::move(opts));
   if (!s) return s.error();
+  if (!zonesDir.empty()) {
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (std::filesystem::directory_iterator it(zonesDir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".zone") files.push_back(it->path());
+    }
+    if (ec) return Error(fmt::format("zones directory {}: {}", zonesDir, ec.message()));
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      if (auto st = importZoneFile(**s, f); !st) return st.error();
+    }
+  }
   std::unique_ptr<store::ZoneStore> owned = std::move(*s);
   auto p = std::make_unique<LocalProvider>(*owned);
   p->owned_ = std::move(owned);

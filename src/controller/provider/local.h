@@ -18,8 +18,10 @@ inline constexpr std::uint32_t kDefaultTtl = 300;
 class LocalProvider final : public Provider {
  public:
   explicit LocalProvider(store::ZoneStore& store) : store_(store) {}
-  // Opens (or creates) the SQLite store in `dataDir` and owns it.
-  static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir);
+  // Opens (or creates) the SQLite store in `dataDir` and owns it. When
+  // `zonesDir` is set, every *.zone file there whose zone (its SOA owner) is
+  // not in the store yet is imported as a new hosted zone.
+  static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir, const std::string& zonesDir = {});
 
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;
