@@ -20,6 +20,7 @@
 #include "controller/plan/plan.h"
 #include "controller/provider/inmemory.h"
 #include "controller/provider/local.h"
+#include "controller/provider/route53/route53.h"
 #include "controller/reconcile/reconciler.h"
 #include "controller/registry/txt.h"
 #include "controller/source/manifest_dir.h"
@@ -56,6 +57,8 @@ struct SyncArgs {
   std::string manifests;
   std::string zones;
   std::string data;
+  std::string route53Endpoint;
+  std::string region;
   double maxDeleteShare = 0.5;
   bool forceDeletes = false;
 };
@@ -171,7 +174,12 @@ void runSync(const SyncArgs& a) {
     if (!local) failed(local.error().message);
     provider = std::move(*local);
   } else if (a.provider == "route53") {
-    failed("--provider route53 is not implemented yet (use inmemory or local)");
+    auto o = route53::optionsFromEnvironment(a.route53Endpoint);
+    if (o.credentials.accessKeyId.empty() || o.credentials.secretAccessKey.empty()) {
+      usageError("--provider route53 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
+    }
+    if (!a.region.empty()) o.region = a.region;
+    provider = std::make_unique<route53::Route53Provider>(std::move(o), std::make_unique<route53::CurlClient>());
   } else {
     usageError(fmt::format("unknown --provider '{}' (inmemory, local, route53)", a.provider));
   }
@@ -282,6 +290,9 @@ void addSyncCommand(CLI::App& app) {
   cmd->add_option("--manifests", args->manifests, "Directory of Kubernetes YAML manifests (watched)");
   cmd->add_option("--zones", args->zones, "Load these *.zone files first (inmemory: always; local: zones not in the store yet)");
   cmd->add_option("--data", args->data, "local provider: the store directory");
+  cmd->add_option("--route53-endpoint", args->route53Endpoint,
+                  "route53 provider: API endpoint URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL or AWS)");
+  cmd->add_option("--aws-region", args->region, "route53 provider: SigV4 signing region (default us-east-1)");
   cmd->add_option("--max-delete-share", args->maxDeleteShare,
                   "Refuse plans deleting more than this share of owned records")
       ->capture_default_str();
