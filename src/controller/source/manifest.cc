@@ -161,6 +161,43 @@ void readDocument(const YAML::Node& doc, std::string_view file, ManifestParse& o
   }
 }
 
+// yaml-cpp recurses once per nesting level of flow collections; refuse deep
+// nesting before it can exhaust the stack. Returns the 1-based line or 0.
+int tooDeepLine(std::string_view text) {
+  constexpr int kMaxFlowDepth = 64;
+  int depth = 0;
+  int line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c == '\\' && quote == '"') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      comment = true;
+    } else if ((c == '"' || c == '\'') && depth > 0) {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxFlowDepth) return line;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string ManifestDiagnostic::toString() const {
@@ -169,6 +206,11 @@ std::string ManifestDiagnostic::toString() const {
 
 ManifestParse parseManifests(std::string_view text, std::string_view file) {
   ManifestParse out;
+  if (const int line = tooDeepLine(text); line > 0) {
+    out.syntaxError = true;
+    out.diagnostics.push_back({std::string(file), line, "invalid YAML: collections nested too deeply; file skipped"});
+    return out;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

@@ -388,3 +388,24 @@ TEST(SelectorTest, Syntax) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+TEST(Manifest, DeepNestingIsRefusedNotACrash) {
+  std::string deep = "kind: Service\nmetadata: " + std::string(100000, '[') + "\n";
+  auto p = parseManifests(deep, "deep.yaml");
+  EXPECT_TRUE(p.syntaxError);
+  ASSERT_EQ(p.diagnostics.size(), 1u);
+  EXPECT_EQ(p.diagnostics[0].toString(), "deep.yaml:2: invalid YAML: collections nested too deeply; file skipped");
+  // Brackets inside quoted strings or comments do not count.
+  std::string fine = "apiVersion: v1\nkind: Service  # " + std::string(100, '[') + "\nmetadata: {name: \"" +
+                     std::string(100, '{') + "\"}\n";
+  auto q = parseManifests(fine, "ok.yaml");
+  EXPECT_FALSE(q.syntaxError) << (q.diagnostics.empty() ? "" : q.diagnostics[0].toString());
+  ASSERT_EQ(q.objects.services.size(), 1u);
+  EXPECT_EQ(q.objects.services[0].meta.name, std::string(100, '{'));
+}
+
+}  // namespace
+}  // namespace zk::controller
