@@ -10,6 +10,8 @@ pkgs=(
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev
+  # controller: manifests (yaml-cpp), route53 provider (libcurl, OpenSSL, pugixml)
+  libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   # reference tools used by the tests (named-checkzone, dig, kdig)
   bind9-utils bind9-dnsutils knot-dnsutils python3
 )
