@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include "controller/provider/local.h"
 #include "controller/provider/route53/route53.h"
 #include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/status_server.h"
 #include "controller/registry/txt.h"
 #include "controller/source/manifest_dir.h"
 
@@ -59,6 +61,8 @@ struct SyncArgs {
   std::string data;
   std::string route53Endpoint;
   std::string region;
+  std::string metricsAddress;
+  std::string healthzMaxFailing = "5m";
   double maxDeleteShare = 0.5;
   bool forceDeletes = false;
 };
@@ -179,7 +183,8 @@ void runSync(const SyncArgs& a) {
       usageError("--provider route53 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
     }
     if (!a.region.empty()) o.region = a.region;
-    provider = std::make_unique<route53::Route53Provider>(std::move(o), std::make_unique<route53::CurlClient>());
+    provider =
+        std::make_unique<route53::Route53Provider>(std::move(o), std::make_unique<route53::CurlClient>());
   } else {
     usageError(fmt::format("unknown --provider '{}' (inmemory, local, route53)", a.provider));
   }
@@ -218,13 +223,34 @@ void runSync(const SyncArgs& a) {
   }
 
   const auto interval = parseDuration(a.interval, "--interval");
-  const auto minEvent = parseDuration(a.minEventSyncInterval, "--min-event-sync-interval");
-  // Signals go to one thread that stops the loop (no work in a signal handler).
+  const auto maxFailing = parseDuration(a.healthzMaxFailing, "--healthz-max-failing");
+  // Signals go to one thread that stops the loop (no work in a signal handler);
+  // blocked before any thread starts so that every thread inherits the mask.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  StatusServer status;
+  if (!a.metricsAddress.empty()) {
+    auto started = status.start(a.metricsAddress, [&](std::string_view path) -> StatusReply {
+      const auto stats = reconciler.stats();
+      if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", renderMetrics(stats)};
+      if (path == "/healthz") {
+        const auto now = static_cast<std::int64_t>(std::time(nullptr));
+        if (healthy(stats, now, std::chrono::duration_cast<std::chrono::seconds>(maxFailing).count())) {
+          return {200, "text/plain; charset=utf-8", "ok\n"};
+        }
+        return {503, "text/plain; charset=utf-8",
+                fmt::format("syncs failing since {} (last success {}): {}\n", stats.failingSinceUnix,
+                            stats.lastSuccessUnix, stats.lastError)};
+      }
+      return {404, "text/plain; charset=utf-8", "not found (try /metrics or /healthz)\n"};
+    });
+    if (!started) failed(started.error().message);
+    logLine(fmt::format("zonekeeper sync: /metrics and /healthz on port {}", status.port()));
+  }
+  const auto minEvent = parseDuration(a.minEventSyncInterval, "--min-event-sync-interval");
   std::atomic<bool> stop{false};
   std::thread signals([&] {
     int sig = 0;
@@ -245,6 +271,7 @@ void runSync(const SyncArgs& a) {
                       opts.plan.domainFilter.describe(), registry->ownerId(), interval.count()));
   reconciler.run(interval, minEvent, stop);
   source.stop();
+  status.stop();
   if (!stop) pthread_kill(signals.native_handle(), SIGTERM);
   signals.join();
 }
@@ -288,15 +315,22 @@ void addSyncCommand(CLI::App& app) {
   cmd->add_flag("--dry-run", args->dryRun, "Plan and print the changes, change nothing");
   cmd->add_flag("!--no-events", args->events, "Do not watch the sources; reconcile on the interval only");
   cmd->add_option("--manifests", args->manifests, "Directory of Kubernetes YAML manifests (watched)");
-  cmd->add_option("--zones", args->zones, "Load these *.zone files first (inmemory: always; local: zones not in the store yet)");
+  cmd->add_option("--zones", args->zones,
+                  "Load these *.zone files first (inmemory: always; local: zones not in the store yet)");
   cmd->add_option("--data", args->data, "local provider: the store directory");
-  cmd->add_option("--route53-endpoint", args->route53Endpoint,
-                  "route53 provider: API endpoint URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL or AWS)");
+  cmd->add_option(
+      "--route53-endpoint", args->route53Endpoint,
+      "route53 provider: API endpoint URL (default: AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL or AWS)");
   cmd->add_option("--aws-region", args->region, "route53 provider: SigV4 signing region (default us-east-1)");
   cmd->add_option("--max-delete-share", args->maxDeleteShare,
                   "Refuse plans deleting more than this share of owned records")
       ->capture_default_str();
   cmd->add_flag("--force-deletes", args->forceDeletes, "Apply plans over the delete limit");
+  cmd->add_option("--metrics-address", args->metricsAddress,
+                  "Serve /metrics and /healthz on HOST:PORT (e.g. 127.0.0.1:7979; off by default)");
+  cmd->add_option("--healthz-max-failing", args->healthzMaxFailing,
+                  "/healthz fails when syncs have been failing for longer than this")
+      ->capture_default_str();
   cmd->callback([args] { runSync(*args); });
 }
 

@@ -84,9 +84,16 @@ check "bad --label-filter is a usage error" '[[ $? -eq 2 ]]'
 
 # 9. Long-running: a new manifest file is applied by the watch, long before the interval.
 "$ZK" sync "${LOCAL[@]}" --manifests "$WORK/m" --policy upsert-only --interval 1h --min-event-sync-interval 0s \
-  2>"$WORK/bg.log" &
+  --metrics-address 127.0.0.1:0 2>"$WORK/bg.log" &
 BG=$!
-sleep 1
+port=""
+for _ in $(seq 1 50); do
+  port=$(sed -n 's/.*metrics and \/healthz on port \([0-9]*\).*/\1/p' "$WORK/bg.log")
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+check "status server started" '[[ -n $port ]]'
+sleep 0.5
 cat > "$WORK/m/late.yaml" <<'YAML'
 apiVersion: v1
 kind: Service
@@ -109,6 +116,12 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 check "watch applied late.yaml within 5 s" '[[ $seen -eq 1 ]]'
+if [[ -n $port ]]; then
+  metrics=$(curl -s "http://127.0.0.1:$port/metrics")
+  check "/metrics counts successful syncs" '[[ $metrics =~ zonekeeper_sync_total\{result=\"success\"\}\ [1-9] ]]'
+  check "/metrics owned records by type" '[[ $metrics == *"zonekeeper_owned_records{type=\"A\"} 7"* ]]'
+  check "/healthz ok" '[[ $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/healthz") == 200 ]]'
+fi
 kill -TERM "$BG"
 wait "$BG"
 check "SIGTERM stops sync cleanly" '[[ $? -eq 0 ]]'

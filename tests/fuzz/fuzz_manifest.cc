@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& d : parsed.diagnostics) {
     if (d.file != "fuzz.yaml") std::abort();
   }
-  if (parsed.syntaxError && (!parsed.objects.ingresses.empty() || !parsed.objects.services.empty())) std::abort();
+  if (parsed.syntaxError && (!parsed.objects.ingresses.empty() || !parsed.objects.services.empty()))
+    std::abort();
   Warnings warnings;
   SourceOptions options;
   options.publishInternalServices = true;

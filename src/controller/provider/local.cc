@@ -32,7 +32,8 @@ Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& f
   });
   if (!result.ok()) {
     std::string msg = fmt::format("{}: {} error(s)", file.string(), result.errors);
-    if (!result.diagnostics.empty()) msg += ": " + zonefile::formatDiagnostic(result.files, result.diagnostics[0]);
+    if (!result.diagnostics.empty())
+      msg += ": " + zonefile::formatDiagnostic(result.files, result.diagnostics[0]);
     return Error(msg);
   }
   const wire::Name zoneName = apex.value_or(*origin);
@@ -43,7 +44,8 @@ Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& f
   }
   std::vector<store::RecordSet> list;
   for (auto& [_, rs] : sets) list.push_back(std::move(rs));
-  auto r = st.importZone({zoneName, "zonekeeper-import-" + zoneName.toText(), "imported from " + file.string()}, list);
+  auto r = st.importZone(
+      {zoneName, "zonekeeper-import-" + zoneName.toText(), "imported from " + file.string()}, list);
   if (auto* err = std::get_if<store::StoreError>(&r)) {
     return Error(fmt::format("importing {}: {}", file.string(), storeErrorText(*err)));
   }
@@ -52,7 +54,8 @@ Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& f
 
 }  // namespace
 
-Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir, const std::string& zonesDir) {
+Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir,
+                                                           const std::string& zonesDir) {
   auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
   if (!path) return path.error();
   store::SqliteStoreOptions opts;

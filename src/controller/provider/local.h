@@ -21,7 +21,8 @@ class LocalProvider final : public Provider {
   // Opens (or creates) the SQLite store in `dataDir` and owns it. When
   // `zonesDir` is set, every *.zone file there whose zone (its SOA owner) is
   // not in the store yet is imported as a new hosted zone.
-  static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir, const std::string& zonesDir = {});
+  static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir,
+                                                     const std::string& zonesDir = {});
 
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -36,15 +37,32 @@ struct CycleResult {
 struct ReconcileStats {
   std::uint64_t cycles = 0;
   std::uint64_t failures = 0;
-  std::uint64_t changesApplied = 0;
+  std::uint64_t refusedPlans = 0;  // over the delete limit
+  std::uint64_t created = 0;       // record sets applied, by action
+  std::uint64_t updated = 0;
+  std::uint64_t deleted = 0;
   std::int64_t lastSuccessUnix = 0;
   std::int64_t lastFailureUnix = 0;
+  std::int64_t failingSinceUnix = 0;  // first failure after the last success; 0 = healthy
+  std::string lastError;
+  // From the last successful cycle.
+  std::size_t sourceEndpoints = 0;
+  std::size_t warnings = 0;
+  std::size_t skippedOwnerMismatch = 0;  // desired names held by another owner or by hand
+  std::map<std::string, std::size_t> ownedByType;
 };
+
+// Prometheus text exposition (format 0.0.4) of the stats.
+std::string renderMetrics(const ReconcileStats& stats);
+// /healthz: unhealthy when syncs have been failing for longer than maxFailing.
+bool healthy(const ReconcileStats& stats, std::int64_t nowUnix, std::int64_t maxFailingSeconds);
 
 class Reconciler {
  public:
   using Logger = std::function<void(std::string_view)>;
-  Reconciler(ObjectSource& source, Registry& registry, ReconcileOptions options, Logger log);
+  using UnixClock = std::function<std::int64_t()>;
+  Reconciler(ObjectSource& source, Registry& registry, ReconcileOptions options, Logger log,
+             UnixClock clock = {});
 
   Result<CycleResult> runOnce();
   // Loops until stop is set; `interval` full reconciles, events in between.
@@ -60,6 +78,7 @@ class Reconciler {
   Registry& registry_;
   ReconcileOptions options_;
   Logger log_;
+  UnixClock clock_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool eventPending_ = false;

@@ -208,7 +208,8 @@ ManifestParse parseManifests(std::string_view text, std::string_view file) {
   ManifestParse out;
   if (const int line = tooDeepLine(text); line > 0) {
     out.syntaxError = true;
-    out.diagnostics.push_back({std::string(file), line, "invalid YAML: collections nested too deeply; file skipped"});
+    out.diagnostics.push_back(
+        {std::string(file), line, "invalid YAML: collections nested too deeply; file skipped"});
     return out;
   }
   std::vector<YAML::Node> docs;

@@ -285,3 +285,115 @@ status: {loadBalancer: {ingress: [{ip: 203.0.113.56}]}}
 
 }  // namespace
 }  // namespace zk::controller
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "controller/reconcile/status_server.h"
+
+namespace zk::controller {
+namespace {
+
+std::string httpGet(std::uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  (void)!::write(fd, request.data(), request.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+TEST(Metrics, RenderAndHealth) {
+  ReconcileStats s;
+  s.cycles = 5;
+  s.failures = 2;
+  s.created = 10;
+  s.deleted = 1;
+  s.lastSuccessUnix = 1000;
+  s.ownedByType = {{"A", 7}, {"AAAA", 3}};
+  s.skippedOwnerMismatch = 1;
+  const auto text = renderMetrics(s);
+  EXPECT_NE(text.find("zonekeeper_sync_total{result=\"success\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("zonekeeper_sync_total{result=\"failure\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("zonekeeper_changes_applied_total{action=\"create\"} 10\n"), std::string::npos);
+  EXPECT_NE(text.find("zonekeeper_owned_records{type=\"AAAA\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("zonekeeper_skipped_owner_mismatch 1\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE zonekeeper_sync_last_success_timestamp_seconds gauge\n"), std::string::npos);
+  EXPECT_TRUE(healthy(s, 5000, 300));
+  s.failingSinceUnix = 4800;
+  EXPECT_TRUE(healthy(s, 5000, 300));
+  EXPECT_FALSE(healthy(s, 5101, 300));
+}
+
+TEST_F(ReferenceScenario, StatsTrackCyclesOwnersAndFailures) {
+  std::int64_t now = 100;
+  auto reg = TxtRegistry::make(provider_, {"zonekeeper", "extdns-%{record_type}.", "", ""});
+  ASSERT_TRUE(reg.ok());
+  ManifestDirectory src(dir_.string());
+  ASSERT_TRUE(src.reload().ok());
+  ReconcileOptions o;
+  o.plan.policy = Policy::Sync;
+  o.plan.domainFilter = *DomainFilter::make({"wiperinstall.rainx.com", "wiperinstall.click"}, {});
+  Reconciler r(
+      src, **reg, o, [](std::string_view) {}, [&] { return now; });
+  ASSERT_TRUE(r.runOnce().ok());
+  auto s = r.stats();
+  EXPECT_EQ(s.created, 10u);
+  EXPECT_EQ(s.ownedByType.at("A"), 6u);  // counted after the changes
+  EXPECT_EQ(s.lastSuccessUnix, 100);
+  ASSERT_TRUE(r.runOnce().ok());
+  s = r.stats();
+  EXPECT_EQ(s.ownedByType.at("A"), 6u);
+  EXPECT_EQ(s.ownedByType.at("AAAA"), 4u);
+  EXPECT_EQ(s.sourceEndpoints, 11u);  // shop.example.org too (filtered later, in the plan)
+  EXPECT_EQ(s.skippedOwnerMismatch, 0u);
+  now = 200;
+  fs::remove_all(dir_);
+  ASSERT_FALSE(src.reload().ok());
+  EXPECT_FALSE(r.runOnce().ok());
+  now = 300;
+  EXPECT_FALSE(r.runOnce().ok());
+  s = r.stats();
+  EXPECT_EQ(s.failures, 2u);
+  EXPECT_EQ(s.failingSinceUnix, 200);
+  EXPECT_FALSE(healthy(s, 600, 300));
+  EXPECT_NE(s.lastError.find("source listing failed"), std::string::npos);
+}
+
+TEST(StatusServerTest, ServesHandlerAndRejectsOthers) {
+  StatusServer server;
+  ASSERT_TRUE(server
+                  .start("127.0.0.1:0",
+                         [](std::string_view path) -> StatusReply {
+                           if (path == "/healthz") return {200, "text/plain", "ok\n"};
+                           return {404, "text/plain", "no\n"};
+                         })
+                  .ok());
+  ASSERT_NE(server.port(), 0);
+  auto ok = httpGet(server.port(), "GET /healthz?x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(ok.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << ok;
+  EXPECT_NE(ok.find("\r\n\r\nok\n"), std::string::npos);
+  EXPECT_EQ(httpGet(server.port(), "GET /nope HTTP/1.0\r\n\r\n").rfind("HTTP/1.0 404", 0), 0u);
+  EXPECT_EQ(httpGet(server.port(), "POST /healthz HTTP/1.0\r\n\r\n").rfind("HTTP/1.0 405", 0), 0u);
+  EXPECT_EQ(httpGet(server.port(), "garbage\r\n\r\n").rfind("HTTP/1.0 400", 0), 0u);
+  server.stop();
+  StatusServer bad;
+  EXPECT_FALSE(bad.start("nonsense", {}).ok());
+  EXPECT_FALSE(bad.start("example.com:80", {}).ok());
+  EXPECT_FALSE(bad.start("127.0.0.1:99999", {}).ok());
+}
+
+}  // namespace
+}  // namespace zk::controller

@@ -26,7 +26,8 @@ TEST(SigV4, AwsDocumentationExample) {
   in.amzDate = "20150830T123600Z";
   in.region = "us-east-1";
   in.service = "iam";
-  EXPECT_EQ(hexSha256(canonicalRequest(in)), "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
+  EXPECT_EQ(hexSha256(canonicalRequest(in)),
+            "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
   Credentials c{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
   EXPECT_EQ(signature(in, c), "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
   EXPECT_EQ(authorization(in, c),
@@ -59,15 +60,18 @@ TEST(ChangeBatch, Xml) {
   std::vector<wire::Name> names{name("example.com")};
   std::vector<std::string> ids{"ZONE1"};
   auto x = changeBatchXml({{"CREATE", &a}, {"UPSERT", &txt}, {"DELETE", &alias}}, 300, "ZONE1", names, ids);
-  EXPECT_NE(x.find("<Change><Action>CREATE</Action><ResourceRecordSet><Name>api.example.com.</Name><Type>A</Type>"
-                   "<TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord>"),
-            std::string::npos)
+  EXPECT_NE(
+      x.find("<Change><Action>CREATE</Action><ResourceRecordSet><Name>api.example.com.</Name><Type>A</Type>"
+             "<TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord>"),
+      std::string::npos)
       << x;
-  EXPECT_NE(x.find("<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>&quot;heritage=external-dns,external-dns/"
-                   "owner=x&quot;</Value>"),
-            std::string::npos)
+  EXPECT_NE(
+      x.find("<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>&quot;heritage=external-dns,external-dns/"
+             "owner=x&quot;</Value>"),
+      std::string::npos)
       << x;
-  EXPECT_NE(x.find("<AliasTarget><HostedZoneId>Z35SXDOTRQ7X7K</HostedZoneId><DNSName>k8s-1.us-east-1.elb.amazonaws.com."
+  EXPECT_NE(x.find("<AliasTarget><HostedZoneId>Z35SXDOTRQ7X7K</"
+                   "HostedZoneId><DNSName>k8s-1.us-east-1.elb.amazonaws.com."
                    "</DNSName><EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget>"),
             std::string::npos)
       << x;
@@ -124,7 +128,8 @@ TEST(Route53ProviderTest, ReadsPagesAndSigns) {
   EXPECT_EQ((*recs)[3].toString(), "example.com MX ttl=300 [10 mail.example.com.]");
   ASSERT_EQ(fake->requests.size(), 3u);
   EXPECT_EQ(fake->requests[0].url, "http://127.0.0.1:5000/2013-04-01/hostedzone");
-  EXPECT_EQ(fake->requests[2].url, "http://127.0.0.1:5000/2013-04-01/hostedzone/Z1/rrset?name=b.example.com.&type=TXT");
+  EXPECT_EQ(fake->requests[2].url,
+            "http://127.0.0.1:5000/2013-04-01/hostedzone/Z1/rrset?name=b.example.com.&type=TXT");
   bool signedOk = false;
   for (const auto& [k, v] : fake->requests[0].headers) {
     if (k == "Authorization") signedOk = v.rfind("AWS4-HMAC-SHA256 Credential=AKID/", 0) == 0;
@@ -172,7 +177,9 @@ TEST(Route53ProviderTest, TransportAndXmlErrors) {
   EXPECT_FALSE(p.zones().ok());  // no scripted response = transport failure
   fake->responses = {{200, "not xml <"}};
   EXPECT_FALSE(p.zones().ok());
-  fake->responses = {{403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad</Message></Error></ErrorResponse>"}};
+  fake->responses = {{403,
+                      "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad</Message></"
+                      "Error></ErrorResponse>"}};
   auto z = p.zones();
   ASSERT_FALSE(z.ok());
   EXPECT_NE(z.error().message.find("SignatureDoesNotMatch: bad"), std::string::npos) << z.error().message;

@@ -397,7 +397,8 @@ TEST(Manifest, DeepNestingIsRefusedNotACrash) {
   auto p = parseManifests(deep, "deep.yaml");
   EXPECT_TRUE(p.syntaxError);
   ASSERT_EQ(p.diagnostics.size(), 1u);
-  EXPECT_EQ(p.diagnostics[0].toString(), "deep.yaml:2: invalid YAML: collections nested too deeply; file skipped");
+  EXPECT_EQ(p.diagnostics[0].toString(),
+            "deep.yaml:2: invalid YAML: collections nested too deeply; file skipped");
   // Brackets inside quoted strings or comments do not count.
   std::string fine = "apiVersion: v1\nkind: Service  # " + std::string(100, '[') + "\nmetadata: {name: \"" +
                      std::string(100, '{') + "\"}\n";

@@ -27,7 +27,8 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return Error("curl_easy_init failed");
   curl_slist* raw = nullptr;
-  for (const auto& [k, v] : request.headers) raw = curl_slist_append(raw, fmt::format("{}: {}", k, v).c_str());
+  for (const auto& [k, v] : request.headers)
+    raw = curl_slist_append(raw, fmt::format("{}: {}", k, v).c_str());
   raw = curl_slist_append(raw, "Expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw, curl_slist_free_all);
   HttpResponse out;
@@ -44,7 +45,8 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
   const CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) return Error(fmt::format("{} {}: {}", request.method, request.url, curl_easy_strerror(rc)));
+  if (rc != CURLE_OK)
+    return Error(fmt::format("{} {}: {}", request.method, request.url, curl_easy_strerror(rc)));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
   return out;
 }

@@ -19,18 +19,28 @@ std::string xmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string valueText(wire::RRType type, const Target& t) {
-  if (const auto* text = std::get_if<Text>(&t)) return type == wire::RRType::TXT ? quoteTxt(text->value) : text->value;
+  if (const auto* text = std::get_if<Text>(&t))
+    return type == wire::RRType::TXT ? quoteTxt(text->value) : text->value;
   if (const auto* n = std::get_if<wire::Name>(&t)) return n->toText();
   return targetToText(t);
 }
@@ -43,8 +53,10 @@ Target targetFromValue(wire::RRType type, std::string_view value) {
     case wire::RRType::NS:
       if (auto t = parseTarget(value)) return std::move(*t);
       break;
-    case wire::RRType::TXT: return Text{unquoteTxt(value)};
-    default: break;
+    case wire::RRType::TXT:
+      return Text{unquoteTxt(value)};
+    default:
+      break;
   }
   return Text{std::string(value)};
 }
@@ -61,7 +73,8 @@ std::string awsError(std::string_view body) {
   if (doc.load_buffer(body.data(), body.size())) {
     auto err = doc.select_node("//Error");
     if (err) {
-      std::string msg = fmt::format("{}: {}", err.node().child_value("Code"), err.node().child_value("Message"));
+      std::string msg =
+          fmt::format("{}: {}", err.node().child_value("Code"), err.node().child_value("Message"));
       return msg;
     }
     auto messages = doc.select_nodes("//Messages/Message");
@@ -154,7 +167,8 @@ Result<std::string> Route53Provider::call(const std::string& method, const std::
   req.method = method;
   req.url = options_.endpoint + path;
   std::string q;
-  for (const auto& [k, v] : query) q += (q.empty() ? "?" : "&") + uriEncode(k, false) + "=" + uriEncode(v, false);
+  for (const auto& [k, v] : query)
+    q += (q.empty() ? "?" : "&") + uriEncode(k, false) + "=" + uriEncode(v, false);
   req.url += q;
   req.headers = {{"x-amz-date", in.amzDate}, {"Authorization", authorization(in, options_.credentials)}};
   if (!options_.credentials.sessionToken.empty()) {
@@ -250,10 +264,11 @@ Result<std::vector<Endpoint>> Route53Provider::records() {
 }
 
 std::string changeBatchXml(const std::vector<std::pair<std::string, const Endpoint*>>& changes,
-                           std::uint32_t defaultTtl, const std::string& zoneId, std::span<const wire::Name> zoneNames,
-                           std::span<const std::string> zoneIds) {
+                           std::uint32_t defaultTtl, const std::string& zoneId,
+                           std::span<const wire::Name> zoneNames, std::span<const std::string> zoneIds) {
   std::string x = fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ChangeResourceRecordSetsRequest xmlns=\"{}\"><ChangeBatch>"
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ChangeResourceRecordSetsRequest "
+      "xmlns=\"{}\"><ChangeBatch>"
       "<Comment>zonekeeper sync</Comment><Changes>",
       kXmlns);
   for (const auto& [action, e] : changes) {
@@ -266,13 +281,15 @@ std::string changeBatchXml(const std::vector<std::pair<std::string, const Endpoi
         auto idx = findZone(target, zoneNames);
         hz = idx ? zoneIds[*idx] : zoneId;
       }
-      x += fmt::format("<AliasTarget><HostedZoneId>{}</HostedZoneId><DNSName>{}</DNSName>"
-                       "<EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget>",
-                       xmlEscape(hz), xmlEscape(target.toText()));
+      x += fmt::format(
+          "<AliasTarget><HostedZoneId>{}</HostedZoneId><DNSName>{}</DNSName>"
+          "<EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget>",
+          xmlEscape(hz), xmlEscape(target.toText()));
     } else {
       x += fmt::format("<TTL>{}</TTL><ResourceRecords>", e->ttl.value_or(defaultTtl));
       for (const auto& t : e->targets) {
-        x += fmt::format("<ResourceRecord><Value>{}</Value></ResourceRecord>", xmlEscape(valueText(e->type, t)));
+        x += fmt::format("<ResourceRecord><Value>{}</Value></ResourceRecord>",
+                         xmlEscape(valueText(e->type, t)));
       }
       x += "</ResourceRecords>";
     }
@@ -308,8 +325,8 @@ Status Route53Provider::applyChanges(const Changes& changes) {
   for (const auto& [z, list] : perZone) {
     for (std::size_t start = 0; start < list.size(); start += kMaxChangesPerBatch) {
       const auto end = std::min(list.size(), start + kMaxChangesPerBatch);
-      std::vector<std::pair<std::string, const Endpoint*>> chunk(list.begin() + static_cast<std::ptrdiff_t>(start),
-                                                                  list.begin() + static_cast<std::ptrdiff_t>(end));
+      std::vector<std::pair<std::string, const Endpoint*>> chunk(
+          list.begin() + static_cast<std::ptrdiff_t>(start), list.begin() + static_cast<std::ptrdiff_t>(end));
       auto body = changeBatchXml(chunk, options_.defaultTtl, ids[z], names, ids);
       auto r = call("POST", fmt::format("{}/hostedzone/{}/rrset/", kApi, ids[z]), {}, body);
       if (!r) problems.push_back(fmt::format("zone {}: {}", names[z].toText(), r.error().message));

@@ -45,7 +45,8 @@ class Route53Provider final : public Provider {
   };
   Result<std::vector<Zone>> listZones();
   Result<std::string> call(const std::string& method, const std::string& path,
-                           const std::vector<std::pair<std::string, std::string>>& query, const std::string& body);
+                           const std::vector<std::pair<std::string, std::string>>& query,
+                           const std::string& body);
 
   Route53Options options_;
   std::unique_ptr<HttpClient> http_;
@@ -53,8 +54,8 @@ class Route53Provider final : public Provider {
 
 // XML pieces, exposed for tests.
 std::string changeBatchXml(const std::vector<std::pair<std::string, const Endpoint*>>& changes,
-                           std::uint32_t defaultTtl, const std::string& zoneId, std::span<const wire::Name> zoneNames,
-                           std::span<const std::string> zoneIds);
+                           std::uint32_t defaultTtl, const std::string& zoneId,
+                           std::span<const wire::Name> zoneNames, std::span<const std::string> zoneIds);
 // TXT value in Route53 presentation: "..." with \" and \\ escaped, split into
 // 255-octet strings.
 std::string quoteTxt(std::string_view text);

@@ -26,8 +26,8 @@ std::string hex(const unsigned char* data, std::size_t n) {
 std::string hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
@@ -77,8 +77,8 @@ std::string uriEncode(std::string_view s, bool keepSlash) {
   std::string out;
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '_' || c == '.' || c == '~';
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '_' || c == '.' || c == '~';
     if (unreserved || (keepSlash && c == '/')) {
       out += static_cast<char>(c);
     } else {
@@ -99,8 +99,8 @@ std::string canonicalRequest(const SignInput& in) {
   std::sort(h.begin(), h.end());
   std::string headers;
   for (const auto& [k, v] : h) headers += k + ":" + v + "\n";
-  return fmt::format("{}\n{}\n{}\n{}\n{}\n{}", in.method, uriEncode(in.path.empty() ? "/" : in.path, true), query,
-                     headers, signedHeaders(in), hexSha256(in.payload));
+  return fmt::format("{}\n{}\n{}\n{}\n{}\n{}", in.method, uriEncode(in.path.empty() ? "/" : in.path, true),
+                     query, headers, signedHeaders(in), hexSha256(in.payload));
 }
 
 std::string stringToSign(const SignInput& in) {
@@ -117,8 +117,8 @@ std::string signature(const SignInput& in, const Credentials& creds) {
 }
 
 std::string authorization(const SignInput& in, const Credentials& creds) {
-  return fmt::format("AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}", creds.accessKeyId, scope(in),
-                     signedHeaders(in), signature(in, creds));
+  return fmt::format("AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}", creds.accessKeyId,
+                     scope(in), signedHeaders(in), signature(in, creds));
 }
 
 std::string amzDateNow() {

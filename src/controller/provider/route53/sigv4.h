@@ -16,9 +16,9 @@ struct Credentials {
 };
 
 struct SignInput {
-  std::string method;                                     // "GET", "POST"
-  std::string path;                                       // "/2013-04-01/hostedzone"
-  std::vector<std::pair<std::string, std::string>> query;  // unencoded
+  std::string method;                                        // "GET", "POST"
+  std::string path;                                          // "/2013-04-01/hostedzone"
+  std::vector<std::pair<std::string, std::string>> query;    // unencoded
   std::vector<std::pair<std::string, std::string>> headers;  // signed headers, host included
   std::string payload;
   std::string amzDate;  // "20150830T123600Z"
