@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace zk::controller {
@@ -161,19 +163,45 @@ void readDocument(const YAML::Node& doc, std::string_view file, ManifestParse& o
   }
 }
 
-// yaml-cpp recurses once per nesting level of flow collections; refuse deep
-// nesting before it can exhaust the stack. Returns the 1-based line or 0.
-int tooDeepLine(std::string_view text) {
+// Inputs yaml-cpp 0.7 cannot be trusted with, found before it sees them:
+// - flow collections nested deeper than kMaxFlowDepth (it recurses per level);
+// - a ',' token in block context (a flow-entry indicator outside any flow
+//   collection, e.g. a file that is just ",", "&a,", "--- ," or "[1] ,"): at
+//   document level yaml-cpp loops allocating until memory runs out. YAML never
+//   allows that token there (',' cannot start a plain scalar, YAML 1.2 7.3.3),
+//   so refusing it rejects no valid manifest.
+// Returns the 1-based line and message of the first problem.
+struct PreScanIssue {
+  int line = 0;
+  const char* message = nullptr;
+};
+
+std::optional<PreScanIssue> preScan(std::string_view text) {
   constexpr int kMaxFlowDepth = 64;
+  constexpr const char* kComma =
+      "invalid YAML: ',' outside a flow collection (a value cannot start with ','); file skipped";
+  constexpr const char* kDeep = "invalid YAML: collections nested too deeply; file skipped";
   int depth = 0;
   int line = 1;
   char quote = 0;
   bool comment = false;
+  // Block context state.
+  enum class At : std::uint8_t { Token, Word, Scalar, AfterNode } at = At::Token;
+  bool indentDone = false;
+  int col = 0;
+  int lineIndent = 0;
+  int blockScalarIndent = -1;  // skipping literal/folded content more indented than this
+  auto spaceOrEnd = [&](std::size_t j) {
+    return j >= text.size() || text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r';
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') {
       ++line;
       comment = false;
+      col = 0;
+      indentDone = false;
+      if (depth == 0 && !quote) at = At::Token;
       continue;
     }
     if (comment) continue;
@@ -181,21 +209,95 @@ int tooDeepLine(std::string_view text) {
       if (c == '\\' && quote == '"') {
         ++i;
       } else if (c == quote) {
-        quote = 0;
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;  // '' inside single quotes
+        } else {
+          quote = 0;
+          if (depth == 0) at = At::AfterNode;
+        }
       }
       continue;
     }
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
-      comment = true;
-    } else if ((c == '"' || c == '\'') && depth > 0) {
-      quote = c;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxFlowDepth) return line;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+    if (depth == 0 && !indentDone) {
+      if (c == ' ') {
+        ++col;
+        continue;
+      }
+      indentDone = true;
+      lineIndent = col;
+      if (blockScalarIndent >= 0) {
+        if (lineIndent > blockScalarIndent && c != '\r') {
+          comment = true;  // literal content: skip the line
+          continue;
+        }
+        blockScalarIndent = -1;
+      }
+    }
+    if (depth > 0) {
+      if (c == '#' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+        comment = true;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        if (++depth > kMaxFlowDepth) return PreScanIssue{line, kDeep};
+      } else if (c == ']' || c == '}') {
+        if (--depth == 0) at = At::AfterNode;
+      }
+      continue;
+    }
+    switch (at) {
+      case At::Word:  // anchor, alias or tag name
+        if (c == ' ' || c == '\t') {
+          at = At::Token;
+        } else if (c == ',') {
+          return PreScanIssue{line, kComma};
+        }
+        break;
+      case At::Scalar:  // block plain scalar: ends at ": " or a comment
+        if (c == ':' && spaceOrEnd(i + 1)) {
+          at = At::Token;
+        } else if (c == '#' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+          comment = true;
+        }
+        break;
+      case At::AfterNode:  // after a quoted scalar or a flow collection
+        if (c == ',') return PreScanIssue{line, kComma};
+        if (c == ':' && spaceOrEnd(i + 1)) {
+          at = At::Token;
+        } else if (c == '#') {
+          comment = true;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+          at = At::Scalar;  // not YAML; yaml-cpp reports it
+        }
+        break;
+      case At::Token:
+        if (c == ' ' || c == '\t' || c == '\r') break;
+        if (c == ',') return PreScanIssue{line, kComma};
+        if (lineIndent == 0 && col == 0 && i + 2 < text.size() && (c == '-' || c == '.') &&
+            text[i + 1] == c && text[i + 2] == c && spaceOrEnd(i + 3) && (i == 0 || text[i - 1] == '\n')) {
+          i += 2;  // document marker "---" or "...": a token may follow
+          break;
+        }
+        if (c == '#') {
+          comment = true;
+        } else if (c == '&' || c == '*' || c == '!') {
+          at = At::Word;
+        } else if ((c == '-' || c == '?' || c == ':') && spaceOrEnd(i + 1)) {
+          // block indicator: a token may follow
+        } else if (c == '[' || c == '{') {
+          depth = 1;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '|' || c == '>') {
+          blockScalarIndent = lineIndent;
+          comment = true;  // rest of the header line
+        } else {
+          at = At::Scalar;
+        }
+        break;
     }
   }
-  return 0;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -206,10 +308,9 @@ std::string ManifestDiagnostic::toString() const {
 
 ManifestParse parseManifests(std::string_view text, std::string_view file) {
   ManifestParse out;
-  if (const int line = tooDeepLine(text); line > 0) {
+  if (auto issue = preScan(text)) {
     out.syntaxError = true;
-    out.diagnostics.push_back(
-        {std::string(file), line, "invalid YAML: collections nested too deeply; file skipped"});
+    out.diagnostics.push_back({std::string(file), issue->line, issue->message});
     return out;
   }
   std::vector<YAML::Node> docs;

@@ -410,3 +410,39 @@ TEST(Manifest, DeepNestingIsRefusedNotACrash) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+// yaml-cpp 0.7 loops allocating memory on a ',' token at document level
+// (found by fuzz_manifest with the input "&a,V"); these must be refused first.
+TEST(Manifest, RegressionBlockCommaIsRefusedBeforeYamlCpp) {
+  for (const char* bad :
+       {"&a,V", ",", "&a ,", "!t,", "[1] ,", "\"x\" ,", "- a\n,", "---\n,", "--- ,", "a: b\n---\n&x ,",
+        "%YAML 1.2\n---\n,", "a: b\n...\n,", "# c\n,", "{a: 1},", "a: ,", "a: 'it''s' ,"}) {
+    auto p = parseManifests(bad, "c.yaml");
+    EXPECT_TRUE(p.syntaxError) << bad;
+    ASSERT_EQ(p.diagnostics.size(), 1u) << bad;
+    EXPECT_NE(p.diagnostics[0].message.find("',' outside a flow collection"), std::string::npos) << bad;
+  }
+  // Commas that YAML allows are untouched.
+  const char* good = R"(apiVersion: v1
+kind: Service
+metadata:
+  name: "a,b"
+  annotations:
+    external-dns.alpha.kubernetes.io/hostname: a.example.com, b.example.com ,c.example.com
+    block: |
+      ,starts with a comma
+    quoted: 'it''s, fine'
+spec: {type: ClusterIP, ports: [x, "y,z", {k: v}]}  # trailing, comment
+)";
+  auto q = parseManifests(good, "g.yaml");
+  EXPECT_FALSE(q.syntaxError) << (q.diagnostics.empty() ? "" : q.diagnostics[0].toString());
+  ASSERT_EQ(q.objects.services.size(), 1u);
+  EXPECT_EQ(q.objects.services[0].meta.name, "a,b");
+  EXPECT_EQ(q.objects.services[0].meta.annotations.at("block"), ",starts with a comma\n");
+}
+
+}  // namespace
+}  // namespace zk::controller
