@@ -186,7 +186,7 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
   char quote = 0;
   bool comment = false;
   // Block context state.
-  enum class At : std::uint8_t { Token, Word, Scalar, AfterNode } at = At::Token;
+  enum class At : std::uint8_t { Token, Word, Scalar } at = At::Token;
   bool indentDone = false;
   int col = 0;
   int lineIndent = 0;
@@ -213,7 +213,7 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
           ++i;  // '' inside single quotes
         } else {
           quote = 0;
-          if (depth == 0) at = At::AfterNode;
+          if (depth == 0) at = At::Token;
         }
       }
       continue;
@@ -241,7 +241,7 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
       } else if (c == '[' || c == '{') {
         if (++depth > kMaxFlowDepth) return PreScanIssue{line, kDeep};
       } else if (c == ']' || c == '}') {
-        if (--depth == 0) at = At::AfterNode;
+        if (--depth == 0) at = At::Token;
       }
       continue;
     }
@@ -260,17 +260,7 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
           comment = true;
         }
         break;
-      case At::AfterNode:  // after a quoted scalar or a flow collection
-        if (c == ',') return PreScanIssue{line, kComma};
-        if (c == ':' && spaceOrEnd(i + 1)) {
-          at = At::Token;
-        } else if (c == '#') {
-          comment = true;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-          at = At::Scalar;  // not YAML; yaml-cpp reports it
-        }
-        break;
-      case At::Token:
+      case At::Token:  // also right after a quoted scalar or a flow collection
         if (c == ' ' || c == '\t' || c == '\r') break;
         if (c == ',') return PreScanIssue{line, kComma};
         if (lineIndent == 0 && col == 0 && i + 2 < text.size() && (c == '-' || c == '.') &&

@@ -417,9 +417,9 @@ namespace {
 // yaml-cpp 0.7 loops allocating memory on a ',' token at document level
 // (found by fuzz_manifest with the input "&a,V"); these must be refused first.
 TEST(Manifest, RegressionBlockCommaIsRefusedBeforeYamlCpp) {
-  for (const char* bad :
-       {"&a,V", ",", "&a ,", "!t,", "[1] ,", "\"x\" ,", "- a\n,", "---\n,", "--- ,", "a: b\n---\n&x ,",
-        "%YAML 1.2\n---\n,", "a: b\n...\n,", "# c\n,", "{a: 1},", "a: ,", "a: 'it''s' ,"}) {
+  for (const char* bad : {"&a,V", ",", "&a ,", "!t,", "[1] ,", "\"x\" ,", "- a\n,", "---\n,", "--- ,",
+                          "a: b\n---\n&x ,", "%YAML 1.2\n---\n,", "a: b\n...\n,", "# c\n,", "{a: 1},", "a: ,",
+                          "a: 'it''s' ,", "\"\" \"s\",", "\"a\"\"b\" ,"}) {
     auto p = parseManifests(bad, "c.yaml");
     EXPECT_TRUE(p.syntaxError) << bad;
     ASSERT_EQ(p.diagnostics.size(), 1u) << bad;
