@@ -159,7 +159,10 @@ Status LocalProvider::applyChanges(const Changes& changes) {
   if (!hz) return hz.error();
   std::vector<wire::Name> names;
   for (const auto& z : *hz) names.push_back(z.name);
-  std::map<std::size_t, store::ChangeBatch> batches;
+  // Per zone: deletes first, then creates, then upserts (Route53 order), split
+  // into batches within Route53's size limits; each batch is atomic.
+  std::map<std::size_t, std::vector<store::Change>> perZone;
+  std::map<std::size_t, std::vector<ChangeCost>> costs;
   std::vector<std::string> problems;
   auto add = [&](store::ChangeAction action, const Endpoint& e) {
     auto zone = findZone(e.dnsName, names);
@@ -172,9 +175,8 @@ Status LocalProvider::applyChanges(const Changes& changes) {
       problems.push_back(rs.error().message);
       return;
     }
-    auto& batch = batches[*zone];
-    batch.comment = "zonekeeper sync";
-    batch.changes.push_back({action, std::move(*rs)});
+    perZone[*zone].push_back({action, std::move(*rs)});
+    costs[*zone].push_back(changeCost(e, action == store::ChangeAction::Upsert));
   };
   for (const auto& e : changes.remove) add(store::ChangeAction::Delete, e);
   for (const auto& e : changes.create) add(store::ChangeAction::Create, e);
@@ -184,10 +186,18 @@ Status LocalProvider::applyChanges(const Changes& changes) {
     for (const auto& p : problems) msg += "\n  " + p;
     return Error(msg);
   }
-  for (const auto& [zone, batch] : batches) {
-    auto r = store_.applyChanges((*hz)[zone].id, batch);
-    if (auto* err = std::get_if<store::StoreError>(&r)) {
-      problems.push_back(fmt::format("zone {}: {}", (*hz)[zone].name.toText(), storeErrorText(*err)));
+  for (auto& [zone, list] : perZone) {
+    std::size_t begin = 0;
+    for (const std::size_t end : batchEnds(costs[zone])) {
+      store::ChangeBatch batch;
+      batch.comment = "zonekeeper sync";
+      for (std::size_t i = begin; i < end; ++i) batch.changes.push_back(std::move(list[i]));
+      begin = end;
+      auto r = store_.applyChanges((*hz)[zone].id, batch);
+      if (auto* err = std::get_if<store::StoreError>(&r)) {
+        problems.push_back(fmt::format("zone {}: {}", (*hz)[zone].name.toText(), storeErrorText(*err)));
+        break;  // later batches may depend on this one
+      }
     }
   }
   if (problems.empty()) return {};

@@ -39,6 +39,36 @@ std::vector<Endpoint> Provider::adjustEndpoints(std::vector<Endpoint> desired,
   return applyAliasRules(std::move(desired), zones);
 }
 
+ChangeCost changeCost(const Endpoint& e, bool upsert) {
+  ChangeCost c;
+  const std::size_t times = upsert ? 2 : 1;
+  if (e.alias) {
+    c.values = times;
+    c.chars = times * targetToText(e.targets.front()).size();
+    return c;
+  }
+  c.values = times * e.targets.size();
+  for (const auto& t : e.targets) c.chars += times * (targetToText(t).size() + 2);  // + TXT quotes
+  return c;
+}
+
+std::vector<std::size_t> batchEnds(std::span<const ChangeCost> costs, std::size_t maxValues,
+                                   std::size_t maxChars) {
+  std::vector<std::size_t> ends;
+  ChangeCost sum;
+  for (std::size_t i = 0; i < costs.size(); ++i) {
+    const bool empty = ends.empty() ? i == 0 : ends.back() == i;
+    if (!empty && (sum.values + costs[i].values > maxValues || sum.chars + costs[i].chars > maxChars)) {
+      ends.push_back(i);
+      sum = {};
+    }
+    sum.values += costs[i].values;
+    sum.chars += costs[i].chars;
+  }
+  if (!costs.empty()) ends.push_back(costs.size());
+  return ends;
+}
+
 std::optional<std::size_t> findZone(const wire::Name& name, std::span<const wire::Name> zones) {
   std::optional<std::size_t> best;
   for (std::size_t i = 0; i < zones.size(); ++i) {

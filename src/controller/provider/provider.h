@@ -27,6 +27,18 @@ class Provider {
                                                 std::span<const wire::Name> zones);
 };
 
+// Route53 ChangeBatch limits: at most 1000 ResourceRecord values per request
+// (an UPSERT counts twice) and 32000 characters of values. Returns, for changes
+// of the given costs in order, the end index of each batch (every batch holds at
+// least one change, so one oversized change is still sent alone).
+struct ChangeCost {
+  std::size_t values = 0;
+  std::size_t chars = 0;
+};
+ChangeCost changeCost(const Endpoint& e, bool upsert);
+std::vector<std::size_t> batchEnds(std::span<const ChangeCost> costs, std::size_t maxValues = 1000,
+                                   std::size_t maxChars = 32000);
+
 // The zone (longest suffix) that holds `name`, as an index into `zones`.
 std::optional<std::size_t> findZone(const wire::Name& name, std::span<const wire::Name> zones);
 

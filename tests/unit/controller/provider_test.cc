@@ -254,3 +254,36 @@ TEST_F(LocalProviderTest, StoreRejectionIsReported) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+TEST(BatchLimits, SplitsByValuesAndCharacters) {
+  using testing::ep;
+  EXPECT_TRUE(batchEnds({}).empty());
+  std::vector<ChangeCost> costs(2500, ChangeCost{1, 10});
+  EXPECT_EQ(batchEnds(costs), (std::vector<std::size_t>{1000, 2000, 2500}));
+  std::vector<ChangeCost> wide(100, ChangeCost{1, 1000});
+  EXPECT_EQ(batchEnds(wide), (std::vector<std::size_t>{32, 64, 96, 100}));
+  std::vector<ChangeCost> huge{{5000, 10}, {1, 1}};  // an oversized change goes alone
+  EXPECT_EQ(batchEnds(huge), (std::vector<std::size_t>{1, 2}));
+  auto a = ep("a.example.com", wire::RRType::A, {"192.0.2.1", "192.0.2.22"});
+  EXPECT_EQ(changeCost(a, false).values, 2u);
+  EXPECT_EQ(changeCost(a, true).values, 4u);
+  EXPECT_EQ(changeCost(a, false).chars, 9u + 2 + 10 + 2);
+}
+
+TEST_F(LocalProviderTest, LargeChangesAreSplitIntoBatchesTheStoreAccepts) {
+  LocalProvider p(*store_);
+  Changes c;
+  for (int i = 0; i < 2500; ++i) {
+    c.create.push_back(
+        testing::ep("h" + std::to_string(i) + ".example.com", wire::RRType::TXT, {std::string(40, 'x')}));
+  }
+  auto s = p.applyChanges(c);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(all(p).size(), 2500u + 2u);  // + SOA and NS
+}
+
+}  // namespace
+}  // namespace zk::controller

@@ -323,13 +323,19 @@ Status Route53Provider::applyChanges(const Changes& changes) {
   for (const auto& e : changes.updateNew) add("UPSERT", e);
   if (!problems.empty()) return Error(fmt::format("changes not applied: {}", problems.front()));
   for (const auto& [z, list] : perZone) {
-    for (std::size_t start = 0; start < list.size(); start += kMaxChangesPerBatch) {
-      const auto end = std::min(list.size(), start + kMaxChangesPerBatch);
+    std::vector<ChangeCost> costs;
+    for (const auto& [action, e] : list) costs.push_back(changeCost(*e, action == "UPSERT"));
+    std::size_t begin = 0;
+    for (const std::size_t end : batchEnds(costs)) {
       std::vector<std::pair<std::string, const Endpoint*>> chunk(
-          list.begin() + static_cast<std::ptrdiff_t>(start), list.begin() + static_cast<std::ptrdiff_t>(end));
+          list.begin() + static_cast<std::ptrdiff_t>(begin), list.begin() + static_cast<std::ptrdiff_t>(end));
+      begin = end;
       auto body = changeBatchXml(chunk, options_.defaultTtl, ids[z], names, ids);
       auto r = call("POST", fmt::format("{}/hostedzone/{}/rrset/", kApi, ids[z]), {}, body);
-      if (!r) problems.push_back(fmt::format("zone {}: {}", names[z].toText(), r.error().message));
+      if (!r) {
+        problems.push_back(fmt::format("zone {}: {}", names[z].toText(), r.error().message));
+        break;  // later batches may depend on this one
+      }
     }
   }
   if (problems.empty()) return {};

@@ -2,8 +2,8 @@
 // The `route53` provider: any Route53-compatible endpoint (AWS, zonekeeper's
 // own API, moto) over REST-XML with SigV4: ListHostedZones,
 // ListResourceRecordSets (all pages) and ChangeResourceRecordSets (one batch
-// per zone, deletes first, updates as UPSERT, at most kMaxChangesPerBatch
-// changes per request).
+// per zone, deletes first, updates as UPSERT, split to Route53's batch limits:
+// 1000 values, 32000 characters; see batchEnds()).
 
 #include <memory>
 #include <string>
@@ -13,8 +13,6 @@
 #include "controller/provider/route53/sigv4.h"
 
 namespace zk::controller::route53 {
-
-inline constexpr std::size_t kMaxChangesPerBatch = 1000;
 
 struct Route53Options {
   std::string endpoint = "https://route53.amazonaws.com";  // no trailing slash
