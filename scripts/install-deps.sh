@@ -10,7 +10,8 @@ pkgs=(
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev libsqlite3-dev
-  libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
+  # API (XML, IAM policy JSON, HTTP) and controller (manifests, route53 provider over libcurl)
+  libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev libyaml-cpp-dev libcurl4-openssl-dev
   # reference tools used by the tests (named-checkzone, dig, kdig; knotd for the differential test)
   bind9-utils bind9-dnsutils knot-dnsutils knot python3
 )

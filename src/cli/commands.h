@@ -18,4 +18,7 @@ inline constexpr int kExitUsage = 2;   // bad flags or arguments
 // `zonekeeper zone check|print`: zone-file validation and canonical output.
 void addZoneCommand(CLI::App& app);
 
+// `zonekeeper sync`: the ExternalDNS-compatible controller (sync_cmd.cc).
+void addSyncCommand(CLI::App& app);
+
 }  // namespace zk::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   zk::cli::addZoneStoreCommands(app);
   zk::cli::addServeCommand(app);
   zk::cli::addApiCommands(app);
+  zk::cli::addSyncCommand(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

@@ -1,0 +1,42 @@
+#pragma once
+// The `local` provider: the ZoneStore of the same process (src/store). Each
+// zone's changes become one Route53-style ChangeBatch (deletes first, then
+// creates, then upserts), applied atomically by the store. Aliases become
+// AliasTarget record sets (the DNS server answers them with the target's
+// addresses); unset TTLs get kDefaultTtl as ExternalDNS's aws provider does.
+
+#include <memory>
+#include <string>
+
+#include "controller/provider/provider.h"
+#include "store/zone_store.h"
+
+namespace zk::controller {
+
+inline constexpr std::uint32_t kDefaultTtl = 300;
+
+class LocalProvider final : public Provider {
+ public:
+  explicit LocalProvider(store::ZoneStore& store) : store_(store) {}
+  // Opens (or creates) the SQLite store in `dataDir` and owns it. When
+  // `zonesDir` is set, every *.zone file there whose zone (its SOA owner) is
+  // not in the store yet is imported as a new hosted zone.
+  static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir,
+                                                     const std::string& zonesDir = {});
+
+  Result<std::vector<wire::Name>> zones() override;
+  Result<std::vector<Endpoint>> records() override;
+  Status applyChanges(const Changes& changes) override;
+
+ private:
+  Result<std::vector<store::HostedZone>> hostedZones();
+  std::unique_ptr<store::ZoneStore> owned_;
+  store::ZoneStore& store_;
+};
+
+// Route53 record set <-> endpoint conversions (shared with the route53 provider).
+Endpoint endpointFromRecordSet(const store::RecordSet& rs);
+Result<store::RecordSet> recordSetFromEndpoint(const Endpoint& e, std::span<const store::HostedZone> zones);
+std::string storeErrorText(const store::StoreError& e);
+
+}  // namespace zk::controller

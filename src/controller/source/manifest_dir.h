@@ -1,0 +1,67 @@
+#pragma once
+// ObjectSource: the informer-like interface sources read objects through.
+// list() returns the cached objects (fails when the source cannot list: then
+// the reconcile cycle changes nothing); watch() calls back after changes.
+// A Kubernetes list+watch client implements the same interface later.
+//
+// ManifestDirectory: objects from the *.yaml / *.yml files of one directory
+// (not recursive), re-read on inotify events (debounced): adding, editing or
+// deleting a file creates, updates or deletes its objects. A file that stops
+// being valid YAML keeps its last good objects until fixed (reported).
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "controller/source/manifest.h"
+#include "controller/source/objects.h"
+
+namespace zk::controller {
+
+class ObjectSource {
+ public:
+  virtual ~ObjectSource() = default;
+  virtual Result<Objects> list() = 0;
+  // Starts calling `onChange` (from another thread) after the objects changed.
+  virtual Status watch(std::function<void()> onChange) = 0;
+  virtual void stop() = 0;
+};
+
+class ManifestDirectory final : public ObjectSource {
+ public:
+  explicit ManifestDirectory(std::string dir,
+                             std::chrono::milliseconds debounce = std::chrono::milliseconds(50));
+  ~ManifestDirectory() override;
+  ManifestDirectory(const ManifestDirectory&) = delete;
+  ManifestDirectory& operator=(const ManifestDirectory&) = delete;
+
+  // Re-reads every manifest file; fails when the directory cannot be read.
+  Status reload();
+  Result<Objects> list() override;
+  Status watch(std::function<void()> onChange) override;
+  void stop() override;
+  // Diagnostics of the last reload (file:line: message).
+  std::vector<ManifestDiagnostic> diagnostics();
+
+ private:
+  void watchLoop(std::function<void()> onChange);
+
+  std::string dir_;
+  std::chrono::milliseconds debounce_;
+  std::mutex mu_;
+  bool loaded_ = false;
+  std::string loadError_;
+  std::map<std::string, Objects> files_;  // last good objects per file
+  std::vector<ManifestDiagnostic> diagnostics_;
+  int inotifyFd_ = -1;
+  int wakeFd_ = -1;  // eventfd: stop()
+  std::thread thread_;
+};
+
+}  // namespace zk::controller
