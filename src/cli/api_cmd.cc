@@ -44,6 +44,13 @@ struct ApiArgs {
 void runApi(const ApiArgs& args) {
   auto addr = api::parseListenAddress(args.listen);
   if (!addr) fail(kExitUsage, addr.error().message);
+  // Block the stop signals before any thread starts (the SQLite store
+  // starts a checkpoint thread) so only sigwait sees them.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
   std::unique_ptr<store::ZoneStore> zoneStore;
   if (args.store == "memory") {
     std::fprintf(stderr, "zonekeeper api: using the in-memory store (nothing is kept after exit)\n");
@@ -61,12 +68,6 @@ void runApi(const ApiArgs& args) {
   } else {
     fail(kExitUsage, fmt::format("--store must be sqlite or memory, not '{}'", args.store));
   }
-  // Block the stop signals before threads start so only sigwait sees them.
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGINT);
-  sigaddset(&stopSignals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
   api::ApiStackOptions options;
   options.dataDir = args.dataDir;

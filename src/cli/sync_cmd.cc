@@ -114,6 +114,16 @@ void logLine(std::string_view line) {
 }
 
 void runSync(const SyncArgs& a) {
+  // A long-running sync takes SIGINT/SIGTERM in one thread that stops the loop
+  // (no work in a signal handler). They are blocked before anything starts a
+  // thread (the local provider's store has a checkpoint thread), so that every
+  // thread inherits the mask and none of them dies of the default action.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  if (!a.once) pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
   // Source options.
   ReconcileOptions opts;
   opts.dryRun = a.dryRun;
@@ -224,13 +234,6 @@ void runSync(const SyncArgs& a) {
 
   const auto interval = parseDuration(a.interval, "--interval");
   const auto maxFailing = parseDuration(a.healthzMaxFailing, "--healthz-max-failing");
-  // Signals go to one thread that stops the loop (no work in a signal handler);
-  // blocked before any thread starts so that every thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   StatusServer status;
   if (!a.metricsAddress.empty()) {
     auto started = status.start(a.metricsAddress, [&](std::string_view path) -> StatusReply {

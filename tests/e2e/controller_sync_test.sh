@@ -123,8 +123,9 @@ if [[ -n $port ]]; then
   check "/healthz ok" '[[ $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/healthz") == 200 ]]'
 fi
 kill -TERM "$BG"
-wait "$BG"
-check "SIGTERM stops sync cleanly" '[[ $? -eq 0 ]]'
+rc=0
+wait "$BG" || rc=$?
+check "SIGTERM stops sync cleanly" '[[ $rc -eq 0 ]]'
 BG=""
 check "log shows the event-driven change" 'grep -q "late.wiperinstall.rainx.com A \[203.0.113.66\]" "$WORK/bg.log"'
 
