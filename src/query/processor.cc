@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "query/writer.h"
+#include "wire/message.h"
 
 namespace zk::query {
 namespace {
@@ -198,7 +199,7 @@ class Answerer {
 
   bool aa = true;
   bool tc = false;
-  Rcode rcode = Rcode::NoError;
+  wire::Rcode rcode = wire::Rcode::NOERROR;
 
   void run(const ZoneSnapshot* zone, const std::uint8_t* qname, std::size_t qlen) {
     std::memcpy(cur_, qname, qlen);
@@ -223,7 +224,7 @@ class Answerer {
         // RFC 4592 section 3.3.1: only the closest encloser's wildcard child can match.
         ni = z->node(loc.node).wildcardChild;
         if (ni == kNoNode) {
-          rcode = Rcode::NxDomain;
+          rcode = wire::Rcode::NXDOMAIN;
           negative(*z);
           return;
         }
@@ -335,7 +336,7 @@ class Answerer {
     auto target = firstRdata(z, *set);
     std::size_t prefix = curLen_ - d.nameLength;
     if (prefix + target.size() > wire::kMaxNameLength) {
-      rcode = Rcode::YxDomain;  // RFC 6672 section 2.2: the substituted name is too long
+      rcode = wire::Rcode::YXDOMAIN;  // RFC 6672 section 2.2: the substituted name is too long
       return false;
     }
     std::uint8_t next[wire::kMaxNameLength];
@@ -463,13 +464,13 @@ class Answerer {
       std::memcpy(target, nrd.data(), tl);
       lowerCopy(lower, target, tl);
     }
-    rcode = Rcode::ServFail;  // ALIAS chain too long or looping
+    rcode = wire::Rcode::SERVFAIL;  // ALIAS chain too long or looping
   }
 
   void external(const ZoneSnapshot& aliasZone, std::span<const std::uint8_t> lowerTarget, RRType type) {
     AliasAnswer ans;
     if (resolver_ == nullptr || !resolver_->lookup(lowerTarget, type, ans)) {
-      rcode = Rcode::ServFail;
+      rcode = wire::Rcode::SERVFAIL;
       return;
     }
     std::size_t width = type == RRType::A ? 4 : 16;
@@ -522,7 +523,7 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
   }
   AnswerWriter w(out.data(), limit);
   std::uint16_t flags = static_cast<std::uint16_t>(kQr | (q.flags & (0x7800 | kRd | kCd)));
-  Rcode rcode = Rcode::NoError;
+  wire::Rcode rcode = wire::Rcode::NOERROR;
   bool withOpt = q.edns;
   std::uint8_t* o = out.data();
   const std::uint8_t header[kHeaderSize] = {static_cast<std::uint8_t>(q.id >> 8),
@@ -538,14 +539,14 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
   };
 
   if (parsed == ParseOutcome::FormErr) {
-    rcode = Rcode::FormErr;
+    rcode = wire::Rcode::FORMERR;
     withOpt = false;  // the OPT itself may be what was malformed
     copyQuestion();
   } else if (parsed == ParseOutcome::NotImp) {
-    rcode = Rcode::NotImp;  // RFC 1035 section 4.1.1, RFC 8906 section 3.1.4
+    rcode = wire::Rcode::NOTIMP;  // RFC 1035 section 4.1.1, RFC 8906 section 3.1.4
     copyQuestion();
   } else if (q.edns && q.ednsVersion > 0) {
-    rcode = Rcode::BadVers;  // RFC 6891 section 6.1.3
+    rcode = wire::Rcode::BADVERS;  // RFC 6891 section 6.1.3
     copyQuestion();
   } else {
     copyQuestion();
@@ -554,13 +555,13 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
     std::uint8_t lower[wire::kMaxNameLength];
     lowerCopy(lower, qname, q.qnameLen);
     if (q.qtype == code(RRType::OPT)) {
-      rcode = Rcode::FormErr;  // OPT is not a question type (RFC 6891 section 6.1.1)
+      rcode = wire::Rcode::FORMERR;  // OPT is not a question type (RFC 6891 section 6.1.1)
     } else if (q.qclass != static_cast<std::uint16_t>(wire::RRClass::IN)) {
-      rcode = Rcode::Refused;  // only class IN zones are served
+      rcode = wire::Rcode::REFUSED;  // only class IN zones are served
     } else if (q.qtype == code(RRType::AXFR) || q.qtype == code(RRType::IXFR)) {
-      rcode = Rcode::Refused;  // zone transfers are not offered
+      rcode = wire::Rcode::REFUSED;  // zone transfers are not offered
     } else if (q.qtype == 253 || q.qtype == 254) {
-      rcode = Rcode::NotImp;  // MAILA/MAILB (RFC 1035 section 3.2.3), obsolete
+      rcode = wire::Rcode::NOTIMP;  // MAILA/MAILB (RFC 1035 section 3.2.3), obsolete
     } else {
       const zone::ZoneSet& zones = zones_.get();
       const zone::ZoneSnapshot* z = zones.findZone({lower, q.qnameLen});
@@ -574,14 +575,14 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
         }
       }
       if (z == nullptr) {
-        rcode = Rcode::Refused;  // not authoritative, and never a resolver
+        rcode = wire::Rcode::REFUSED;  // not authoritative, and never a resolver
       } else {
         Answerer a(w, zones, aliasResolver_, q.qtype, options_.maxChain);
         a.run(z, qname, q.qnameLen);
         rcode = a.rcode;
         if (a.aa) flags |= kAa;
         if (a.tc) flags |= kTc;
-        if (rcode == Rcode::ServFail) {
+        if (rcode == wire::Rcode::SERVFAIL) {
           // Drop partial data: SERVFAIL carries only the question.
           AnswerWriter::Mark m{kHeaderSize + q.qnameLen + 4, 0, {0, 0, 0}};
           w.rollback(m);
@@ -593,7 +594,7 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
   }
 
   auto rc = static_cast<std::uint16_t>(rcode);
-  if (rc > 15 && !withOpt) rc = static_cast<std::uint16_t>(Rcode::ServFail);
+  if (rc > 15 && !withOpt) rc = static_cast<std::uint16_t>(wire::Rcode::SERVFAIL);
   flags = static_cast<std::uint16_t>(flags | (rc & 0xF));
   if (withOpt) {
     // RFC 6891 section 6.1.3: extended RCODE high bits, version 0, DO echoed (RFC 3225).

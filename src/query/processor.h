@@ -40,18 +40,6 @@ struct ProcessorOptions {
   std::uint8_t maxChain = 12;
 };
 
-// Response codes used here (RFC 1035 section 4.1.1, RFC 6891 section 9).
-enum class Rcode : std::uint16_t {
-  NoError = 0,
-  FormErr = 1,
-  ServFail = 2,
-  NxDomain = 3,
-  NotImp = 4,
-  Refused = 5,
-  YxDomain = 6,
-  BadVers = 16,
-};
-
 class QueryProcessor {
  public:
   explicit QueryProcessor(const zone::ZoneTable& zones, AliasResolver* aliasResolver = nullptr,
