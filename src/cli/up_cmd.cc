@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -111,9 +112,10 @@ void runUp(const UpArgs& a) {
   api.listen = a.apiListen;
 
   RunControl control;
+  std::atomic<bool> stopping{false};
   std::thread signals([&] {
     int sig = 0;
-    if (sigwait(&stopSigs, &sig) == 0 && sig != 0) {
+    if (sigwait(&stopSigs, &sig) == 0 && !stopping) {
       std::fprintf(stderr, "zonekeeper up: signal %d, stopping\n", sig);
     }
     control.requestStop();
@@ -150,6 +152,7 @@ void runUp(const UpArgs& a) {
   }
   control.waitStop();
   for (auto& t : parts) t.join();
+  stopping = true;
   pthread_kill(signals.native_handle(), SIGTERM);  // blocked: only wakes its sigwait
   signals.join();
   if (int code = control.exitCode(); code != 0) upFail(code, "stopped after a failure (see above)");
