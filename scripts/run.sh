@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs packages, builds zonekeeper (release preset) and runs its main job.
-# Today the main job checks the example zones (examples/zones/*.zone) with
-# `zonekeeper zone check`; later it becomes `zonekeeper up` (server + API + controller).
-# Idempotent: re-running only rebuilds what changed.
+# The main job checks the example zones (examples/zones/*.zone) with `zonekeeper zone check`,
+# then runs `zonekeeper up` in the foreground until Ctrl-C: DNS on 127.0.0.1:5353, the Route53
+# API on 127.0.0.1:8053 and the controller on examples/manifests, with its store in
+# ./zonekeeper-data (arguments are passed to `zonekeeper up`, e.g. --listen 127.0.0.1:5354).
+# Idempotent: re-running only rebuilds what changed and reuses ./zonekeeper-data.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -33,5 +35,5 @@ check_zones() {
   ((bad == 0))
 }
 
-main_job() { check_zones "$@"; }  # later: main_job() { exec "$bin" up "$@"; }
+main_job() { check_zones && exec "$bin" up --data "$repo/zonekeeper-data" --manifests examples/manifests --zones examples/zones "$@"; }
 main_job "$@"

@@ -18,6 +18,7 @@
 #include "api/route53/memory_zone_store.h"
 #include "cli/api_commands.h"
 #include "cli/commands.h"
+#include "cli/run_control.h"
 #include "store/sqlite_zone_store.h"
 
 namespace zk::cli {
@@ -33,15 +34,9 @@ std::int64_t unixNow() {
   throw CLI::RuntimeError(code);
 }
 
-struct ApiArgs {
-  std::string dataDir;
-  std::string listen = "127.0.0.1:8053";
-  std::string tlsCert;
-  std::string tlsKey;
-  std::string store = "sqlite";
-};
+}  // namespace
 
-void runApi(const ApiArgs& args) {
+void runApi(const ApiArgs& args, RunControl* control) {
   auto addr = api::parseListenAddress(args.listen);
   if (!addr) fail(kExitUsage, addr.error().message);
   // Block the stop signals before any thread starts (the SQLite store
@@ -82,11 +77,18 @@ void runApi(const ApiArgs& args) {
   std::printf("zonekeeper api: listening on %s://%s:%d\n", (*server)->tls() ? "https" : "http", host.c_str(),
               (*server)->port());
   std::fflush(stdout);
-  int sig = 0;
-  sigwait(&stopSignals, &sig);
-  std::fprintf(stderr, "zonekeeper api: signal %d, stopping\n", sig);
+  if (control != nullptr) {
+    control->markReady();
+    control->waitStop();
+  } else {
+    int sig = 0;
+    sigwait(&stopSignals, &sig);
+    std::fprintf(stderr, "zonekeeper api: signal %d, stopping\n", sig);
+  }
   (*server)->stop();
 }
+
+namespace {
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

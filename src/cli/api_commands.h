@@ -2,11 +2,27 @@
 // `zonekeeper api` (the Route53-compatible API alone) and `zonekeeper keys`
 // (access keys for it). Registered from main.cc with addApiCommands(app).
 
+#include <string>
+
 namespace CLI {
 class App;
 }
 
 namespace zk::cli {
+
+class RunControl;
+
+struct ApiArgs {
+  std::string dataDir;
+  std::string listen = "127.0.0.1:8053";
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string store = "sqlite";
+};
+
+// Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.
+// Fails with CLI::RuntimeError.
+void runApi(const ApiArgs& args, RunControl* control = nullptr);
 
 void addApiCommands(CLI::App& app);
 

@@ -21,4 +21,7 @@ void addZoneCommand(CLI::App& app);
 // `zonekeeper sync`: the ExternalDNS-compatible controller (sync_cmd.cc).
 void addSyncCommand(CLI::App& app);
 
+// `zonekeeper up`: serve + api + sync in one process (up_cmd.cc).
+void addUpCommand(CLI::App& app);
+
 }  // namespace zk::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   zk::cli::addServeCommand(app);
   zk::cli::addApiCommands(app);
   zk::cli::addSyncCommand(app);
+  zk::cli::addUpCommand(app);
   // Other subcommands register here, one line each (addServeCommand(app), ...).
 
   try {

@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_control.h"
 #include "query/upstream_alias.h"
 #include "server/metrics_http.h"
 #include "server/server.h"
@@ -31,19 +32,6 @@
 
 namespace zk::cli {
 namespace {
-
-struct ServeArgs {
-  std::vector<std::string> listen;
-  std::vector<std::string> zones;
-  unsigned workers = 1;
-  unsigned tcpIdleMs = 10000;
-  unsigned tcpMaxConnections = 1024;
-  unsigned udpPayload = 1232;
-  std::string aliasResolver;
-  std::string metricsListen;
-  std::string data;
-  unsigned storePollMs = 100;
-};
 
 const char* kRcodeNames[16] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
                                "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "RCODE11",
@@ -148,7 +136,9 @@ bool loadZone(ZoneSource& z, zone::ZoneTable& table) {
   return true;
 }
 
-void runServe(const ServeArgs& args) {
+}  // namespace
+
+void runServe(const ServeArgs& args, RunControl* control) {
   server::ServerOptions opts;
   opts.workers = args.workers;
   opts.tcpIdleTimeoutMs = args.tcpIdleMs;
@@ -267,7 +257,11 @@ void runServe(const ServeArgs& args) {
   for (const auto& a : srv.boundAddresses())
     logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
 
-  for (;;) {
+  if (control != nullptr) {
+    control->markReady();
+    control->waitStop();
+  }
+  for (; control == nullptr;) {
     int sig = 0;
     if (sigwait(&sigs, &sig) != 0) continue;
     if (sig == SIGHUP) {
@@ -291,6 +285,8 @@ void runServe(const ServeArgs& args) {
   logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses", u.queries,
           u.responses, u.truncated, t.queries, t.responses);
 }
+
+namespace {
 
 // Fills options not given on the command line from a TOML/INI file (keys are
 // the long option names, optionally under a [serve] section).

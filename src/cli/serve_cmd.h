@@ -1,11 +1,33 @@
 #pragma once
 // `zonekeeper serve`: the authoritative DNS server.
 
+#include <string>
+#include <vector>
+
 namespace CLI {
 class App;
 }
 
 namespace zk::cli {
+
+class RunControl;
+
+struct ServeArgs {
+  std::vector<std::string> listen;
+  std::vector<std::string> zones;
+  unsigned workers = 1;
+  unsigned tcpIdleMs = 10000;
+  unsigned tcpMaxConnections = 1024;
+  unsigned udpPayload = 1232;
+  std::string aliasResolver;
+  std::string metricsListen;
+  std::string data;
+  unsigned storePollMs = 100;
+};
+
+// Runs the server until SIGTERM/SIGINT, or with `control` until it asks to stop
+// (the caller then handles the signals). Fails with CLI::RuntimeError.
+void runServe(const ServeArgs& args, RunControl* control = nullptr);
 
 void addServeCommand(CLI::App& app);
 

@@ -18,6 +18,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_control.h"
+#include "cli/sync_cmd.h"
 #include "controller/plan/plan.h"
 #include "controller/provider/inmemory.h"
 #include "controller/provider/local.h"
@@ -31,41 +33,6 @@ namespace zk::cli {
 namespace {
 
 using namespace zk::controller;
-
-struct SyncArgs {
-  std::vector<std::string> sources;
-  std::string provider = "inmemory";
-  std::string policy;
-  std::vector<std::string> domainFilters;
-  std::vector<std::string> excludeDomains;
-  std::string regexDomainFilter;
-  std::string regexDomainExclusion;
-  std::string registry = "txt";
-  std::string txtOwnerId = "default";
-  std::string txtPrefix;
-  std::string txtSuffix;
-  std::string txtWildcardReplacement;
-  std::vector<std::string> managedRecordTypes{"A", "AAAA", "CNAME"};
-  std::string namespaceFilter;
-  std::string annotationFilter;
-  std::string labelFilter;
-  std::vector<std::string> ingressClasses;
-  bool publishInternal = false;
-  std::string interval = "1m";
-  std::string minEventSyncInterval = "5s";
-  bool once = false;
-  bool dryRun = false;
-  bool events = true;
-  std::string manifests;
-  std::string zones;
-  std::string data;
-  std::string route53Endpoint;
-  std::string region;
-  std::string metricsAddress;
-  std::string healthzMaxFailing = "5m";
-  double maxDeleteShare = 0.5;
-  bool forceDeletes = false;
-};
 
 [[noreturn]] void usageError(const std::string& message) {
   std::fprintf(stderr, "zonekeeper sync: %s\nRun with --help for more information.\n", message.c_str());
@@ -113,7 +80,10 @@ void logLine(std::string_view line) {
   std::fflush(stderr);
 }
 
-void runSync(const SyncArgs& a) {
+}  // namespace
+
+void runSync(const SyncArgs& a, RunControl* control) {
+  using namespace zk::controller;
   // A long-running sync takes SIGINT/SIGTERM in one thread that stops the loop
   // (no work in a signal handler). They are blocked before anything starts a
   // thread (the local provider's store has a checkpoint thread), so that every
@@ -256,8 +226,12 @@ void runSync(const SyncArgs& a) {
   const auto minEvent = parseDuration(a.minEventSyncInterval, "--min-event-sync-interval");
   std::atomic<bool> stop{false};
   std::thread signals([&] {
-    int sig = 0;
-    sigwait(&set, &sig);
+    if (control != nullptr) {
+      control->waitStop();
+    } else {
+      int sig = 0;
+      sigwait(&set, &sig);
+    }
     stop = true;
     reconciler.wake();
   });
@@ -272,14 +246,17 @@ void runSync(const SyncArgs& a) {
   }
   logLine(fmt::format("zonekeeper sync: policy {}, domain filter {}, owner '{}', every {} ms", a.policy,
                       opts.plan.domainFilter.describe(), registry->ownerId(), interval.count()));
+  if (control != nullptr) control->markReady();
   reconciler.run(interval, minEvent, stop);
   source.stop();
   status.stop();
-  if (!stop) pthread_kill(signals.native_handle(), SIGTERM);
+  if (control != nullptr) {
+    control->requestStop();  // the controller ended: `up` stops as a whole
+  } else if (!stop) {
+    pthread_kill(signals.native_handle(), SIGTERM);
+  }
   signals.join();
 }
-
-}  // namespace
 
 void addSyncCommand(CLI::App& app) {
   auto args = std::make_shared<SyncArgs>();

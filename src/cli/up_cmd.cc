@@ -1,0 +1,181 @@
+// `zonekeeper up`: the reference deployment in one process: the DNS server
+// (serve), the Route53-compatible API (api) and the controller (sync, local
+// provider) sharing one store, each run by its own subcommand's code in a
+// thread. The example zones are imported on first start; the manifests
+// directory is watched.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/api_commands.h"
+#include "cli/commands.h"
+#include "cli/run_control.h"
+#include "cli/serve_cmd.h"
+#include "cli/sync_cmd.h"
+
+namespace zk::cli {
+namespace {
+
+struct UpArgs {
+  std::string listen = "127.0.0.1:5353";
+  std::string apiListen = "127.0.0.1:8053";
+  std::string data = "zonekeeper-data";
+  std::string manifests = "examples/manifests";
+  std::string zones = "examples/zones";
+};
+
+[[noreturn]] void upFail(int code, const std::string& message) {
+  std::fprintf(stderr, "zonekeeper up: %s\n", message.c_str());
+  throw CLI::RuntimeError(code);
+}
+
+// Runs one component; a failure (or an early end) stops the others.
+template <class Fn>
+std::thread startComponent(RunControl& control, Fn fn) {
+  return std::thread([&control, fn] {
+    try {
+      fn();
+      control.requestStop();
+    } catch (const CLI::RuntimeError& e) {
+      control.fail(e.get_exit_code() == 0 ? kExitFailed : e.get_exit_code());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "zonekeeper up: %s\n", e.what());
+      control.fail(kExitFailed);
+    }
+  });
+}
+
+std::string hostOf(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+std::string portOf(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  return colon == std::string::npos ? "53" : listen.substr(colon + 1);
+}
+
+void runUp(const UpArgs& a) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(a.manifests, ec)) {
+    upFail(kExitUsage, fmt::format("--manifests {}: not a directory (run from the source tree or give "
+                                   "--manifests DIR)",
+                                   a.manifests));
+  }
+  if (!std::filesystem::is_directory(a.zones, ec)) {
+    upFail(
+        kExitUsage,
+        fmt::format("--zones {}: not a directory (run from the source tree or give --zones DIR)", a.zones));
+  }
+  // The stop signals are blocked before any thread starts (the store starts a
+  // checkpoint thread) and taken by one thread with sigwait.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGHUP);  // not used by up; blocked so it cannot kill the process
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  sigset_t stopSigs;
+  sigemptyset(&stopSigs);
+  sigaddset(&stopSigs, SIGINT);
+  sigaddset(&stopSigs, SIGTERM);
+
+  // The reference controller settings (see examples/manifests).
+  SyncArgs sync;
+  sync.sources = {"ingress", "service"};
+  sync.provider = "local";
+  sync.policy = "upsert-only";
+  sync.domainFilters = {"wiperinstall.rainx.com", "wiperinstall.click"};
+  sync.txtOwnerId = "zonekeeper";
+  sync.txtPrefix = "extdns-%{record_type}.";
+  sync.minEventSyncInterval = "100ms";
+  sync.manifests = a.manifests;
+  sync.zones = a.zones;
+  sync.data = a.data;
+  ServeArgs serve;
+  serve.listen = {a.listen};
+  serve.data = a.data;
+  ApiArgs api;
+  api.dataDir = a.data;
+  api.listen = a.apiListen;
+
+  RunControl control;
+  std::atomic<bool> stopping{false};
+  std::thread signals([&] {
+    int sig = 0;
+    if (sigwait(&stopSigs, &sig) == 0 && !stopping) {
+      std::fprintf(stderr, "zonekeeper up: signal %d, stopping\n", sig);
+    }
+    control.requestStop();
+  });
+  std::vector<std::thread> parts;
+  // One at a time: the controller opens the store and imports the zones first.
+  parts.push_back(startComponent(control, [&] { runSync(sync, &control); }));
+  bool ok = control.waitReady(1);
+  if (ok) {
+    parts.push_back(startComponent(control, [&] { runServe(serve, &control); }));
+    ok = control.waitReady(2);
+  }
+  if (ok) {
+    parts.push_back(startComponent(control, [&] { runApi(api, &control); }));
+    ok = control.waitReady(3);
+  }
+  if (ok) {
+    const std::string h = hostOf(a.listen);
+    const std::string p = portOf(a.listen);
+    std::printf(
+        "zonekeeper up: serving DNS on %s (udp, tcp), the Route53 API on http://%s, data in %s\n"
+        "  zones: wiperinstall.rainx.com, wiperinstall.click, us-east-1.elb.amazonaws.com (from %s)\n"
+        "  controller: manifests in %s (watched), policy upsert-only, owner zonekeeper\n"
+        "Try:\n"
+        "  dig @%s -p %s api.wiperinstall.rainx.com\n"
+        "  dig @%s -p %s wiperinstall.click AAAA\n"
+        "  dig @%s -p %s wiperinstall.rainx.com MX\n"
+        "  dig @%s -p %s shop.example.org   # REFUSED: not our zone\n"
+        "Edit a file in %s and dig again; Ctrl-C stops.\n",
+        a.listen.c_str(), a.apiListen.c_str(), a.data.c_str(), a.zones.c_str(), a.manifests.c_str(),
+        h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(),
+        a.manifests.c_str());
+    std::fflush(stdout);
+  }
+  control.waitStop();
+  for (auto& t : parts) t.join();
+  stopping = true;
+  pthread_kill(signals.native_handle(), SIGTERM);  // blocked: only wakes its sigwait
+  signals.join();
+  if (int code = control.exitCode(); code != 0) upFail(code, "stopped after a failure (see above)");
+  std::fprintf(stderr, "zonekeeper up: stopped\n");
+}
+
+}  // namespace
+
+void addUpCommand(CLI::App& app) {
+  auto args = std::make_shared<UpArgs>();
+  auto* cmd = app.add_subcommand(
+      "up",
+      "Run the reference deployment in one process: DNS server, Route53 API and controller (upsert-only, "
+      "domain filters wiperinstall.rainx.com and wiperinstall.click) on one store. SIGTERM or SIGINT stops.");
+  cmd->add_option("-l,--listen", args->listen, "DNS ADDR:PORT (UDP and TCP)")->capture_default_str();
+  cmd->add_option("--api-listen", args->apiListen, "Route53 API ADDR:PORT")->capture_default_str();
+  cmd->add_option("--data", args->data, "Store directory (created; reused by the next run)")
+      ->capture_default_str();
+  cmd->add_option("--manifests", args->manifests, "Directory of Kubernetes YAML manifests (watched)")
+      ->capture_default_str();
+  cmd->add_option("--zones", args->zones, "*.zone files imported as hosted zones when not in the store yet")
+      ->capture_default_str();
+  cmd->callback([args] { runUp(*args); });
+}
+
+}  // namespace zk::cli
