@@ -169,7 +169,10 @@ void readDocument(const YAML::Node& doc, std::string_view file, ManifestParse& o
 //   collection, e.g. a file that is just ",", "&a,", "--- ," or "[1] ,"): at
 //   document level yaml-cpp loops allocating until memory runs out. YAML never
 //   allows that token there (',' cannot start a plain scalar, YAML 1.2 7.3.3),
-//   so refusing it rejects no valid manifest.
+//   so refusing it rejects no valid manifest;
+// - control characters other than tab, LF and CR, which YAML never allows in a
+//   stream (YAML 1.2 section 5.1, c-printable); a NUL before a ',' also slipped
+//   past the ',' rule above into the same loop.
 // Returns the 1-based line and message of the first problem.
 struct PreScanIssue {
   int line = 0;
@@ -181,6 +184,8 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
   constexpr const char* kComma =
       "invalid YAML: ',' outside a flow collection (a value cannot start with ','); file skipped";
   constexpr const char* kDeep = "invalid YAML: collections nested too deeply; file skipped";
+  constexpr const char* kControl =
+      "invalid YAML: control character (YAML allows only tab, LF and CR); file skipped";
   int depth = 0;
   int line = 1;
   char quote = 0;
@@ -196,6 +201,9 @@ std::optional<PreScanIssue> preScan(std::string_view text) {
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      return PreScanIssue{line, kControl};
+    }
     if (c == '\n') {
       ++line;
       comment = false;

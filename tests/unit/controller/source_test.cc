@@ -446,3 +446,26 @@ spec: {type: ClusterIP, ports: [x, "y,z", {k: v}]}  # trailing, comment
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+// Regression (fuzz_manifest timeout, input "\0,aV,\0a\0\t"): a control character
+// before a ',' hid the ',' from the pre-scan and yaml-cpp 0.7 looped allocating.
+// YAML allows no control characters but tab, LF and CR (YAML 1.2 section 5.1).
+TEST(Manifest, RegressionControlCharactersAreRefusedBeforeYamlCpp) {
+  const std::string inputs[] = {std::string("\0,aV,\0a\0\t", 10), std::string("a: b\x01\n"),
+                                std::string("\x7f: x\n"), std::string("a: \"\0\"\n", 7)};
+  for (const auto& bad : inputs) {
+    auto p = parseManifests(bad, "n.yaml");
+    EXPECT_TRUE(p.syntaxError);
+    ASSERT_EQ(p.diagnostics.size(), 1u);
+    EXPECT_NE(p.diagnostics[0].message.find("control character"), std::string::npos);
+    EXPECT_EQ(p.diagnostics[0].line, 1);
+  }
+  auto ok = parseManifests("a: b\t\r\nc: d\n", "t.yaml");
+  EXPECT_FALSE(ok.syntaxError);
+}
+
+}  // namespace
+}  // namespace zk::controller
