@@ -2,6 +2,8 @@
 # Runs every libFuzzer target fuzz_* of a fuzz build for a bounded time.
 #   tests/fuzz/run.sh [BUILD_DIR] [TARGET...]     (BUILD_DIR default: build/fuzz)
 #   ZK_FUZZ_SECONDS=60  seconds per target
+#   ZK_FUZZ_SEED=1      libFuzzer -seed: a fixed seed makes a CI run repeat the run checked
+#                       before submitting; set ZK_FUZZ_SEED=0 for a random seed when hunting
 # Each target starts from its seed corpus tests/fuzz/corpus/<target>/, copied to a scratch
 # directory so the tree is never modified (new inputs and crash files stay in the scratch
 # directory, which is kept and printed when a target fails). Exit status is non-zero when any
@@ -11,6 +13,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build/fuzz}
 shift $(($# > 0 ? 1 : 0))
 seconds=${ZK_FUZZ_SECONDS:-60}
+seed=${ZK_FUZZ_SEED:-1}
 
 if (($#)); then
   targets=("$@")
@@ -36,7 +39,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/corpus" "$work/artifacts"
   seeds=$repo/tests/fuzz/corpus/$t
   [[ -d $seeds ]] && cp -r "$seeds/." "$work/corpus/"
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  args=(-max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$work/artifacts/")
   [[ -f $repo/tests/fuzz/$t.dict ]] && args+=(-dict="$repo/tests/fuzz/$t.dict")
   nseeds=$(find "$work/corpus" -type f | wc -l)
