@@ -11,7 +11,7 @@ pkgs=(
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libfmt-dev libsqlite3-dev
   # API (XML, IAM policy JSON, HTTP) and controller (manifests, route53 provider over libcurl)
-  libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev libyaml-cpp-dev libcurl4-openssl-dev
+  libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev libyaml-dev pkg-config libcurl4-openssl-dev
   # reference tools used by the tests (named-checkzone, dig, kdig; knotd for the differential test)
   bind9-utils bind9-dnsutils knot-dnsutils knot python3
 )
