@@ -4,7 +4,11 @@
 // stop request instead of taking SIGINT/SIGTERM itself.
 
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace zk::cli {
 
@@ -42,6 +46,21 @@ class RunControl {
     std::lock_guard lock(mu_);
     return code_;
   }
+  // SIGHUP for the process: components that reload something wait for it.
+  void requestReload() {
+    std::lock_guard lock(mu_);
+    ++reloads_;
+    cv_.notify_all();
+  }
+  // Blocks until a stop is requested (false) or a reload newer than `seen`
+  // (true; `seen` is updated).
+  bool waitStopOrReload(std::uint64_t& seen) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this, &seen] { return stop_ || reloads_ != seen; });
+    if (stop_) return false;
+    seen = reloads_;
+    return true;
+  }
 
  private:
   std::mutex mu_;
@@ -49,6 +68,21 @@ class RunControl {
   int ready_ = 0;
   int code_ = 0;
   bool stop_ = false;
+  std::uint64_t reloads_ = 0;
 };
+
+// One long-running part of a process (the body of serve, api or sync).
+struct Component {
+  std::string name;
+  std::function<void(RunControl&)> run;  // marks ready, then runs until asked to stop
+};
+
+// Runs components as threads of one process, each started once the one before
+// it is ready; `onReady` runs when all are. SIGINT/SIGTERM stop them all, a
+// component's failure (CLI::RuntimeError or an exception) stops the others,
+// SIGHUP becomes RunControl::requestReload. The stop signals are blocked
+// before any thread starts. Returns the exit status (0: stopped cleanly).
+int runComponents(const std::string& who, const std::vector<Component>& parts,
+                  const std::function<void()>& onReady);
 
 }  // namespace zk::cli

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/api_commands.h"
 #include "cli/commands.h"
 #include "cli/run_control.h"
 #include "query/upstream_alias.h"
@@ -257,20 +258,25 @@ void runServe(const ServeArgs& args, RunControl* control) {
   for (const auto& a : srv.boundAddresses())
     logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
 
+  // SIGHUP reloads the zone files that changed; each zone is swapped in one step.
+  auto reloadFiles = [&] {
+    std::size_t reloaded = 0;
+    for (ZoneSource& z : sources) {
+      if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
+    }
+    logLine("SIGHUP: {} zone(s) reloaded", reloaded);
+    if (reloaded != 0) watchTargets();
+  };
   if (control != nullptr) {
     control->markReady();
-    control->waitStop();
+    std::uint64_t seen = 0;
+    while (control->waitStopOrReload(seen)) reloadFiles();
   }
   for (; control == nullptr;) {
     int sig = 0;
     if (sigwait(&sigs, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      std::size_t reloaded = 0;
-      for (ZoneSource& z : sources) {
-        if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
-      }
-      logLine("SIGHUP: {} zone(s) reloaded", reloaded);
-      if (reloaded != 0) watchTargets();
+      reloadFiles();
       continue;
     }
     logLine("signal {}: stopping", sig);
@@ -350,6 +356,12 @@ void addServeCommand(CLI::App& app) {
       "DIR of the hosted-zone store (zonekeeper zone import, the API): its zones are served and "
       "every committed change is published at once");
   serve
+      ->add_option("--api-listen", args->apiListen,
+                   "With --data: ADDR:PORT of the Route53-compatible API run in the same process (PORT 0: "
+                   "any free port)")
+      ->capture_default_str();
+  serve->add_flag("--no-api", args->noApi, "With --data: serve DNS only (run `zonekeeper api` apart)");
+  serve
       ->add_option("--store-poll-ms", args->storePollMs,
                    "With --data: how often to look for changes committed by other processes (0: never)")
       ->capture_default_str();
@@ -365,7 +377,20 @@ void addServeCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   serve->callback([args, configPath, serve] {
     if (!configPath->empty()) applyConfigFile(*serve, *configPath);
-    runServe(*args);
+    if (args->data.empty() || args->noApi) {
+      runServe(*args);
+      return;
+    }
+    // DNS and the API in one process (the API's changes are published to the
+    // server at once); either one failing stops both.
+    ApiArgs api;
+    api.dataDir = args->data;
+    api.listen = args->apiListen;
+    const int code = runComponents("serve",
+                                   {{"dns", [&](RunControl& c) { runServe(*args, &c); }},
+                                    {"api", [&](RunControl& c) { runApi(api, &c); }}},
+                                   nullptr);
+    if (code != 0) throw CLI::RuntimeError(code);
   });
 }
 

@@ -23,6 +23,9 @@ struct ServeArgs {
   std::string metricsListen;
   std::string data;
   unsigned storePollMs = 100;
+  // With `data`: the Route53 API in the same process unless noApi.
+  std::string apiListen = "127.0.0.1:8053";
+  bool noApi = false;
 };
 
 // Runs the server until SIGTERM/SIGINT, or with `control` until it asks to stop

@@ -4,15 +4,10 @@
 // thread. The example zones are imported on first start; the manifests
 // directory is watched.
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -39,22 +34,6 @@ struct UpArgs {
   throw CLI::RuntimeError(code);
 }
 
-// Runs one component; a failure (or an early end) stops the others.
-template <class Fn>
-std::thread startComponent(RunControl& control, Fn fn) {
-  return std::thread([&control, fn] {
-    try {
-      fn();
-      control.requestStop();
-    } catch (const CLI::RuntimeError& e) {
-      control.fail(e.get_exit_code() == 0 ? kExitFailed : e.get_exit_code());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "zonekeeper up: %s\n", e.what());
-      control.fail(kExitFailed);
-    }
-  });
-}
-
 std::string hostOf(const std::string& listen) {
   auto colon = listen.rfind(':');
   std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
@@ -79,19 +58,6 @@ void runUp(const UpArgs& a) {
         kExitUsage,
         fmt::format("--zones {}: not a directory (run from the source tree or give --zones DIR)", a.zones));
   }
-  // The stop signals are blocked before any thread starts (the store starts a
-  // checkpoint thread) and taken by one thread with sigwait.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGHUP);  // not used by up; blocked so it cannot kill the process
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  sigset_t stopSigs;
-  sigemptyset(&stopSigs);
-  sigaddset(&stopSigs, SIGINT);
-  sigaddset(&stopSigs, SIGTERM);
-
   // The reference controller settings (see examples/manifests).
   SyncArgs sync;
   sync.sources = {"ingress", "service"};
@@ -111,51 +77,31 @@ void runUp(const UpArgs& a) {
   api.dataDir = a.data;
   api.listen = a.apiListen;
 
-  RunControl control;
-  std::atomic<bool> stopping{false};
-  std::thread signals([&] {
-    int sig = 0;
-    if (sigwait(&stopSigs, &sig) == 0 && !stopping) {
-      std::fprintf(stderr, "zonekeeper up: signal %d, stopping\n", sig);
-    }
-    control.requestStop();
-  });
-  std::vector<std::thread> parts;
   // One at a time: the controller opens the store and imports the zones first.
-  parts.push_back(startComponent(control, [&] { runSync(sync, &control); }));
-  bool ok = control.waitReady(1);
-  if (ok) {
-    parts.push_back(startComponent(control, [&] { runServe(serve, &control); }));
-    ok = control.waitReady(2);
-  }
-  if (ok) {
-    parts.push_back(startComponent(control, [&] { runApi(api, &control); }));
-    ok = control.waitReady(3);
-  }
-  if (ok) {
-    const std::string h = hostOf(a.listen);
-    const std::string p = portOf(a.listen);
-    std::printf(
-        "zonekeeper up: serving DNS on %s (udp, tcp), the Route53 API on http://%s, data in %s\n"
-        "  zones: wiperinstall.rainx.com, wiperinstall.click, us-east-1.elb.amazonaws.com (from %s)\n"
-        "  controller: manifests in %s (watched), policy upsert-only, owner zonekeeper\n"
-        "Try:\n"
-        "  dig @%s -p %s api.wiperinstall.rainx.com\n"
-        "  dig @%s -p %s wiperinstall.click AAAA\n"
-        "  dig @%s -p %s wiperinstall.rainx.com MX\n"
-        "  dig @%s -p %s shop.example.org   # REFUSED: not our zone\n"
-        "Edit a file in %s and dig again; Ctrl-C stops.\n",
-        a.listen.c_str(), a.apiListen.c_str(), a.data.c_str(), a.zones.c_str(), a.manifests.c_str(),
-        h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(),
-        a.manifests.c_str());
-    std::fflush(stdout);
-  }
-  control.waitStop();
-  for (auto& t : parts) t.join();
-  stopping = true;
-  pthread_kill(signals.native_handle(), SIGTERM);  // blocked: only wakes its sigwait
-  signals.join();
-  if (int code = control.exitCode(); code != 0) upFail(code, "stopped after a failure (see above)");
+  const int code = runComponents(
+      "up",
+      {{"sync", [&](RunControl& c) { runSync(sync, &c); }},
+       {"serve", [&](RunControl& c) { runServe(serve, &c); }},
+       {"api", [&](RunControl& c) { runApi(api, &c); }}},
+      [&] {
+        const std::string h = hostOf(a.listen);
+        const std::string p = portOf(a.listen);
+        std::printf(
+            "zonekeeper up: serving DNS on %s (udp, tcp), the Route53 API on http://%s, data in %s\n"
+            "  zones: wiperinstall.rainx.com, wiperinstall.click, us-east-1.elb.amazonaws.com (from %s)\n"
+            "  controller: manifests in %s (watched), policy upsert-only, owner zonekeeper\n"
+            "Try:\n"
+            "  dig @%s -p %s api.wiperinstall.rainx.com\n"
+            "  dig @%s -p %s wiperinstall.click AAAA\n"
+            "  dig @%s -p %s wiperinstall.rainx.com MX\n"
+            "  dig @%s -p %s shop.example.org   # REFUSED: not our zone\n"
+            "Edit a file in %s and dig again; Ctrl-C stops.\n",
+            a.listen.c_str(), a.apiListen.c_str(), a.data.c_str(), a.zones.c_str(), a.manifests.c_str(),
+            h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(), h.c_str(), p.c_str(),
+            a.manifests.c_str());
+        std::fflush(stdout);
+      });
+  if (code != 0) upFail(code, "stopped after a failure (see above)");
   std::fprintf(stderr, "zonekeeper up: stopped\n");
 }
 

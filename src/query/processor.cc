@@ -117,37 +117,43 @@ ParseOutcome parseQuery(std::span<const std::uint8_t> msg, Query& q) {
     q.haveQuestion = true;
     off = p + 4;
   }
-  std::uint8_t opcode = static_cast<std::uint8_t>((q.flags >> 11) & 0xF);
-  if (opcode != 0) return ParseOutcome::NotImp;
-  if (qd != 1) return ParseOutcome::FormErr;
+  // An unknown opcode is NOTIMP (RFC 1035 section 4.1.1), but its records are
+  // still read so that the answer carries an OPT when the query had one (RFC
+  // 6891 section 7, RFC 8906 section 3.1.4); if they cannot be read, NOTIMP alone.
+  const bool notImp = ((q.flags >> 11) & 0xF) != 0;
+  auto bad = [&] {
+    q.edns = false;  // an OPT is echoed only from a message read whole
+    return notImp ? ParseOutcome::NotImp : ParseOutcome::FormErr;
+  };
+  if (qd != 1 && !(notImp && qd == 0)) return bad();
   std::size_t records = std::size_t{an} + ns + ar;
   for (std::size_t i = 0; i < records; ++i) {
     std::size_t start = off;
-    if (!skipName(msg, off)) return ParseOutcome::FormErr;
-    if (off + 10 > msg.size()) return ParseOutcome::FormErr;
+    if (!skipName(msg, off)) return bad();
+    if (off + 10 > msg.size()) return bad();
     std::uint16_t type = get16(msg.data() + off);
     std::uint16_t cls = get16(msg.data() + off + 2);
     std::uint32_t ttl = get32(msg.data() + off + 4);
     std::uint16_t rdlen = get16(msg.data() + off + 8);
     off += 10;
-    if (off + rdlen > msg.size()) return ParseOutcome::FormErr;
+    if (off + rdlen > msg.size()) return bad();
     if (type == code(RRType::OPT)) {
       // RFC 6891 section 6.1.1: one OPT, in the additional section, owned by the root.
-      if (q.edns || i < std::size_t{an} + ns || off - start != 11) return ParseOutcome::FormErr;
+      if (q.edns || i < std::size_t{an} + ns || off - start != 11) return bad();
       q.edns = true;
       q.payload = cls;
       q.ednsVersion = static_cast<std::uint8_t>(ttl >> 16);
       q.dnssecOk = (ttl & 0x8000U) != 0;
       std::size_t o = off;
       while (o < off + rdlen) {  // options must be well formed; unknown ones are ignored
-        if (o + 4 > off + rdlen) return ParseOutcome::FormErr;
+        if (o + 4 > off + rdlen) return bad();
         o += 4U + get16(msg.data() + o + 2);
-        if (o > off + rdlen) return ParseOutcome::FormErr;
+        if (o > off + rdlen) return bad();
       }
     }
     off += rdlen;
   }
-  return ParseOutcome::Ok;
+  return notImp ? ParseOutcome::NotImp : ParseOutcome::Ok;
 }
 
 struct Location {

@@ -131,6 +131,31 @@ Result<int> openSocket(ListenAddress& a, int type) {
   return fd;
 }
 
+// Refuses an address another process already serves. The sockets below use
+// SO_REUSEPORT so that the workers share one address, which would also let a
+// second server (a second zonekeeper, say) join silently and get half of the
+// queries. A plain TCP bind (SO_REUSEADDR, so connections in TIME_WAIT from an
+// earlier run do not count) fails exactly when something listens there. UDP is
+// not probed: a UDP-only socket on the port (avahi on 5353) is not a DNS server
+// and the kernel gives unicast queries to the more specific bind anyway.
+Status refuseIfListening(const ListenAddress& a) {
+  if (a.port() == 0) return {};
+  int fd = ::socket(a.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error(fmt::format("socket: {}", errnoText(errno)));
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (a.addr.ss_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.length);
+  const int e = errno;
+  ::close(fd);
+  if (rc != 0 && e == EADDRINUSE) {
+    return Error(fmt::format("{} is already in use: another zonekeeper or DNS server listens there "
+                             "(stop it or choose another --listen address)",
+                             a.toText()));
+  }
+  return {};  // other errors surface with the real bind below
+}
+
 }  // namespace
 
 Status Server::start() {
@@ -143,6 +168,9 @@ Status Server::start() {
     for (int fd : tcpFds) ::close(fd);
     return e;
   };
+  for (const ListenAddress& a : options_.listen) {
+    if (auto st = refuseIfListening(a); !st) return st;
+  }
   for (ListenAddress& a : options_.listen) {
     bool wantedAny = a.port() == 0;
     // With port 0 the first socket picks the port; retry if TCP cannot have it too.

@@ -126,6 +126,16 @@ PY
 fi
 expect "still answering after garbage" 'status: NOERROR' www.example.com A
 
+# A second server on the same address is refused (SO_REUSEPORT would otherwise
+# let it share the port and take half of the queries); the first keeps answering.
+CHECKS=$((CHECKS + 1))
+timeout 10 "$BIN" serve --listen "127.0.0.1:$PORT" --zone sub.example.com.="$TMP/sub.zone" 2>"$TMP/log-second"
+RC=$?
+if [[ $RC -eq 0 || $RC -eq 124 ]] || ! grep -q "127.0.0.1:$PORT is already in use" "$TMP/log-second"; then
+  fail "second server on the same port: exit $RC, log: $(cat "$TMP/log-second")"
+fi
+expect "first server still answers" 'status: NOERROR' www.example.com A
+
 CHECKS=$((CHECKS + 1))
 kill -TERM "$PID"
 wait "$PID"
