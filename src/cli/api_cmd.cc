@@ -46,8 +46,10 @@ void runApi(const ApiArgs& args, RunControl* control) {
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  std::unique_ptr<store::ZoneStore> zoneStore;
-  if (args.store == "memory") {
+  std::unique_ptr<store::ZoneStore> zoneStore;  // unless the caller shares its own
+  if (args.shared != nullptr) {
+    // Opened by the caller, which runs other components on it.
+  } else if (args.store == "memory") {
     std::fprintf(stderr, "zonekeeper api: using the in-memory store (nothing is kept after exit)\n");
     api::MemoryZoneStore::Options storeOptions;
     storeOptions.now = unixNow;
@@ -71,7 +73,7 @@ void runApi(const ApiArgs& args, RunControl* control) {
   options.server.port = addr->second;
   options.server.tlsCertFile = args.tlsCert;
   options.server.tlsKeyFile = args.tlsKey;
-  auto server = api::ApiStack::start(*zoneStore, options);
+  auto server = api::ApiStack::start(args.shared != nullptr ? *args.shared : *zoneStore, options);
   if (!server) fail(kExitFailed, server.error().message);
   const std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
   std::printf("zonekeeper api: listening on %s://%s:%d\n", (*server)->tls() ? "https" : "http", host.c_str(),

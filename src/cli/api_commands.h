@@ -8,6 +8,10 @@ namespace CLI {
 class App;
 }
 
+namespace zk::store {
+class ZoneStore;
+}
+
 namespace zk::cli {
 
 class RunControl;
@@ -18,6 +22,9 @@ struct ApiArgs {
   std::string tlsCert;
   std::string tlsKey;
   std::string store = "sqlite";
+  // Set by a caller running several components in one process: the store they
+  // share (not owned; `store` and `dataDir` are then not opened).
+  store::ZoneStore* shared = nullptr;
 };
 
 // Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.

@@ -14,16 +14,29 @@
 
 namespace zk::cli {
 
-int runComponents(const std::string& who, const std::vector<Component>& parts,
-                  const std::function<void()>& onReady) {
-  // Blocked before any thread starts (the store starts a checkpoint thread),
-  // then taken by one thread with sigwait.
+namespace {
+
+sigset_t processSignals() {
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
   sigaddset(&sigs, SIGHUP);
+  return sigs;
+}
+
+}  // namespace
+
+void blockProcessSignals() {
+  const sigset_t sigs = processSignals();
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+}
+
+int runComponents(const std::string& who, const std::vector<Component>& parts,
+                  const std::function<void()>& onReady) {
+  // Blocked before any thread starts, then taken by one thread with sigwait.
+  blockProcessSignals();
+  const sigset_t sigs = processSignals();
 
   RunControl control;
   std::atomic<bool> stopping{false};

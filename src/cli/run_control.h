@@ -77,6 +77,11 @@ struct Component {
   std::function<void(RunControl&)> run;  // marks ready, then runs until asked to stop
 };
 
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, so that threads it
+// starts afterwards (a store's checkpointer, say) inherit the mask and the
+// signals reach only a sigwait. Call before anything starts a thread.
+void blockProcessSignals();
+
 // Runs components as threads of one process, each started once the one before
 // it is ready; `onReady` runs when all are. SIGINT/SIGTERM stop them all, a
 // component's failure (CLI::RuntimeError or an exception) stops the others,

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -179,22 +180,25 @@ void runServe(const ServeArgs& args, RunControl* control) {
     if (!loadZone(z, table)) fail(kExitFailed, "not starting: a zone failed to load");
   }
   // Hosted zones from the store; a name also given with --zone is an error.
-  std::unique_ptr<store::SqliteZoneStore> zoneStore;
+  std::unique_ptr<store::SqliteZoneStore> ownedStore;
+  store::SqliteZoneStore* zoneStore = nullptr;
   std::unique_ptr<server::StorePublisher> publisher;
   if (!args.data.empty()) {
-    auto path = store::SqliteZoneStore::prepareDataDir(args.data);
-    if (!path) fail(kExitFailed, fmt::format("--data {}: {}", args.data, path.error().message));
-    store::SqliteStoreOptions so;
-    so.path = *path;
-    // No background checkpointer: this process only reads, and opening the
-    // checkpointer's second connection (sqlite::Database::open opens and
-    // closes the file itself) drops this process's POSIX locks on the
-    // database, after which another process closing its connection deletes
-    // the WAL under us and our reads stay stale (store bug, reported).
-    so.checkpointPages = 0;
-    auto opened = store::SqliteZoneStore::open(so);
-    if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", args.data, opened.error().message));
-    zoneStore = std::move(*opened);
+    std::string path = args.data;
+    if (args.store == nullptr) {
+      auto prepared = store::SqliteZoneStore::prepareDataDir(args.data);
+      if (!prepared) fail(kExitFailed, fmt::format("--data {}: {}", args.data, prepared.error().message));
+      path = *prepared;
+      store::SqliteStoreOptions so;
+      so.path = path;
+      so.checkpointPages = 0;  // this process only reads: writers checkpoint
+      auto opened = store::SqliteZoneStore::open(so);
+      if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", args.data, opened.error().message));
+      ownedStore = std::move(*opened);
+      zoneStore = ownedStore.get();
+    } else {
+      zoneStore = args.store;
+    }
     auto list = zoneStore->listZones();
     if (list.index() != 0) {
       const auto& e = std::get<store::StoreError>(list);
@@ -202,6 +206,8 @@ void runServe(const ServeArgs& args, RunControl* control) {
            fmt::format("--data {}: {}", args.data, e.messages.empty() ? "store error" : e.messages[0]));
     }
     server::StorePublisherOptions po;
+    // Unique among the processes on this store: GetChange waits for each one.
+    po.serverName = fmt::format("serve-{}", ::getpid());
     po.pollInterval = std::chrono::milliseconds(args.storePollMs);
     po.log = [](const std::string& line) { logLine("{}", line); };
     for (const auto& hz : std::get<0>(list)) {
@@ -219,7 +225,7 @@ void runServe(const ServeArgs& args, RunControl* control) {
     auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
             .count();
-    logLine("{} hosted zone(s) from {} published in {} ms", std::get<0>(list).size(), *path, ms);
+    logLine("{} hosted zone(s) from {} published in {} ms", std::get<0>(list).size(), path, ms);
     ::malloc_trim(0);
   }
   std::unique_ptr<query::UpstreamAliasResolver> resolver;
@@ -290,6 +296,16 @@ void runServe(const ServeArgs& args, RunControl* control) {
   auto t = srv.totals(query::Transport::Tcp);
   logLine("stopped: udp {} queries, {} responses ({} truncated); tcp {} queries, {} responses", u.queries,
           u.responses, u.truncated, t.queries, t.responses);
+}
+
+std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir) {
+  auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
+  if (!path) fail(kExitFailed, fmt::format("--data {}: {}", dataDir, path.error().message));
+  store::SqliteStoreOptions so;
+  so.path = *path;
+  auto opened = store::SqliteZoneStore::open(so);
+  if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", dataDir, opened.error().message));
+  return std::move(*opened);
 }
 
 namespace {
@@ -381,13 +397,18 @@ void addServeCommand(CLI::App& app) {
       runServe(*args);
       return;
     }
-    // DNS and the API in one process (the API's changes are published to the
-    // server at once); either one failing stops both.
+    // DNS and the API in one process, on one store: the API's commits reach the
+    // server through the store's listener at once; either one failing stops both.
+    blockProcessSignals();  // before the store starts its checkpoint thread
+    auto shared = openSharedStore(args->data);
+    ServeArgs dns = *args;
+    dns.store = shared.get();
     ApiArgs api;
     api.dataDir = args->data;
     api.listen = args->apiListen;
+    api.shared = shared.get();
     const int code = runComponents("serve",
-                                   {{"dns", [&](RunControl& c) { runServe(*args, &c); }},
+                                   {{"dns", [&](RunControl& c) { runServe(dns, &c); }},
                                     {"api", [&](RunControl& c) { runApi(api, &c); }}},
                                    nullptr);
     if (code != 0) throw CLI::RuntimeError(code);

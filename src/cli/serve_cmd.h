@@ -1,11 +1,16 @@
 #pragma once
 // `zonekeeper serve`: the authoritative DNS server.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace CLI {
 class App;
+}
+
+namespace zk::store {
+class SqliteZoneStore;
 }
 
 namespace zk::cli {
@@ -26,11 +31,19 @@ struct ServeArgs {
   // With `data`: the Route53 API in the same process unless noApi.
   std::string apiListen = "127.0.0.1:8053";
   bool noApi = false;
+  // Set by a caller running several components in one process: the store they
+  // share (commits are then published at once, without polling). Not owned.
+  store::SqliteZoneStore* store = nullptr;
 };
 
 // Runs the server until SIGTERM/SIGINT, or with `control` until it asks to stop
 // (the caller then handles the signals). Fails with CLI::RuntimeError.
 void runServe(const ServeArgs& args, RunControl* control = nullptr);
+
+// Opens (creating when missing) the store in `dataDir` for components sharing
+// it in one process (with the background checkpointer: they write). Fails with
+// CLI::RuntimeError.
+std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir);
 
 void addServeCommand(CLI::App& app);
 

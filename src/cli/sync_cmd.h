@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace zk::store {
+class SqliteZoneStore;
+}
+
 namespace zk::cli {
 
 class RunControl;
@@ -35,6 +39,9 @@ struct SyncArgs {
   std::string manifests;
   std::string zones;
   std::string data;
+  // Set by `up`: the store shared with the server and the API (local provider;
+  // not owned). Its commits then reach the server without polling.
+  store::SqliteZoneStore* store = nullptr;
   std::string route53Endpoint;
   std::string region;
   std::string metricsAddress;

@@ -17,6 +17,7 @@
 #include "cli/run_control.h"
 #include "cli/serve_cmd.h"
 #include "cli/sync_cmd.h"
+#include "store/sqlite_zone_store.h"
 
 namespace zk::cli {
 namespace {
@@ -76,6 +77,13 @@ void runUp(const UpArgs& a) {
   ApiArgs api;
   api.dataDir = a.data;
   api.listen = a.apiListen;
+  // One store for the three: a commit by the controller or the API reaches the
+  // server through the store's listener at once.
+  blockProcessSignals();  // before the store starts its checkpoint thread
+  auto shared = openSharedStore(a.data);
+  sync.store = shared.get();
+  serve.store = shared.get();
+  api.shared = shared.get();
 
   // One at a time: the controller opens the store and imports the zones first.
   const int code = runComponents(

@@ -1,11 +1,13 @@
 #include "server/store_publisher.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "store/route53_names.h"
+#include "store/server_registry.h"
 
 namespace zk::server {
 namespace {
@@ -143,24 +145,30 @@ void StorePublisher::run() {
   using Clock = std::chrono::steady_clock;
   const bool polling = options_.pollInterval.count() > 0;
   auto nextPoll = Clock::now() + options_.pollInterval;
+  // The registration stays live only while it is refreshed (store/server_registry.h).
+  const auto beatEvery = std::chrono::seconds(store::ServerRegistry::kHeartbeatSeconds);
+  auto nextBeat = Clock::now() + beatEvery;
   for (;;) {
     std::set<std::string> work;
     bool pollNow = false;
+    bool beatNow = false;
     {
       std::unique_lock lock(inbox_->mutex);
       auto ready = [&] { return inbox_->stop || !inbox_->pending.empty(); };
-      if (polling) {
-        inbox_->cv.wait_until(lock, nextPoll, ready);
-      } else {
-        inbox_->cv.wait(lock, ready);
-      }
+      inbox_->cv.wait_until(lock, polling ? std::min(nextPoll, nextBeat) : nextBeat, ready);
       if (inbox_->stop) return;
       work.swap(inbox_->pending);
-      if (polling && Clock::now() >= nextPoll) {
+      const auto t = Clock::now();
+      if (polling && t >= nextPoll) {
         pollNow = true;
-        nextPoll = Clock::now() + options_.pollInterval;
+        nextPoll = t + options_.pollInterval;
+      }
+      if (t >= nextBeat) {
+        beatNow = true;
+        nextBeat = t + beatEvery;
       }
     }
+    if (beatNow) store_.heartbeat(options_.serverName);
     for (const auto& id : work) syncZone(id);
     if (pollNow) poll();
   }

@@ -317,6 +317,11 @@ Result<std::unique_ptr<SqliteZoneStore>> SqliteZoneStore::open(SqliteStoreOption
     }
     if (auto st = txn.commit(); !st) return st.error();
   }
+  ServerRegistry::Options ro;
+  ro.path = options.path + "-servers";
+  ro.clock = options.clock;
+  auto registry = ServerRegistry::open(std::move(ro));
+  if (!registry) return registry.error();
   std::unique_ptr<sqlite::Checkpointer> checkpointer;
   if (options.checkpointPages > 0) {
     auto c = sqlite::Checkpointer::start(d, options.path, options.checkpointPages);
@@ -324,21 +329,23 @@ Result<std::unique_ptr<SqliteZoneStore>> SqliteZoneStore::open(SqliteStoreOption
     checkpointer = std::move(*c);
   }
   return std::unique_ptr<SqliteZoneStore>(new SqliteZoneStore(std::move(*db), std::move(checkpointer),
-                                                              std::move(options), std::move(servers),
+                                                              std::move(*registry), std::move(options),
+                                                              std::move(servers),
                                                               std::move(*hostmaster)));
 }
 
 SqliteZoneStore::SqliteZoneStore(std::unique_ptr<sqlite::Database> db,
                                  std::unique_ptr<sqlite::Checkpointer> checkpointer,
-                                 SqliteStoreOptions options, std::vector<wire::Name> nameServers,
-                                 wire::Name hostmaster)
+                                 std::unique_ptr<ServerRegistry> registry, SqliteStoreOptions options,
+                                 std::vector<wire::Name> nameServers, wire::Name hostmaster)
     : db_(std::move(db)),
       checkpointer_(std::move(checkpointer)),
       options_(std::move(options)),
       nameServers_(std::move(nameServers)),
       hostmaster_(std::move(hostmaster)),
       random_(options_.seed != 0 ? options_.seed
-                                 : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()) {}
+                                 : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()),
+      registry_(std::move(registry)) {}
 
 SqliteZoneStore::~SqliteZoneStore() = default;
 
@@ -483,7 +490,7 @@ StoreResult<HostedZone> SqliteZoneStore::insertZone(const NewZone& zone) {
 
   ChangeInfo info;
   info.id = randomId('C', 13, kBase32);
-  info.status = servers_.empty() ? ChangeStatus::InSync : ChangeStatus::Pending;
+  info.status = statusAtCommit();
   info.submittedAt = z.createdAt;
   info.comment = z.comment;
   info.zoneId = z.id;
@@ -697,7 +704,7 @@ StoreResult<ChangeInfo> SqliteZoneStore::applyInTransaction(const HostedZone& zo
   }
   ChangeInfo info;
   info.id = randomId('C', 13, kBase32);
-  info.status = servers_.empty() ? ChangeStatus::InSync : ChangeStatus::Pending;
+  info.status = statusAtCommit();
   info.submittedAt = now();
   info.comment = batch.comment;
   info.zoneId = zone.id;
@@ -871,13 +878,16 @@ StoreResult<ChangeInfo> SqliteZoneStore::getChange(std::string_view changeId) {
     info.status = ChangeStatus::InSync;
     return info;
   }
-  // INSYNC once every registered server serves this serial or a later one.
-  bool all = true;
-  for (const auto& [server, zones] : servers_) {
-    auto it = zones.find(info.zoneId);
-    if (it == zones.end() || !serialAtOrAfter(it->second, info.serial)) {
-      all = false;
-      break;
+  // INSYNC once every live server serves this serial or a later one.
+  auto live = registry_->live();
+  bool all = live.ok();
+  if (live) {
+    for (const auto& [server, zones] : *live) {
+      auto it = zones.find(info.zoneId);
+      if (it == zones.end() || !serialAtOrAfter(it->second, info.serial)) {
+        all = false;
+        break;
+      }
     }
   }
   if (!all) {
@@ -895,26 +905,22 @@ StoreResult<ChangeInfo> SqliteZoneStore::getChange(std::string_view changeId) {
   return info;
 }
 
-void SqliteZoneStore::registerServer(std::string_view server) {
-  std::lock_guard lock(mutex_);
-  servers_.try_emplace(std::string(server));
+ChangeStatus SqliteZoneStore::statusAtCommit() {
+  // A registry that cannot be read never makes a change INSYNC early.
+  auto live = registry_->live();
+  return live && live->empty() ? ChangeStatus::InSync : ChangeStatus::Pending;
 }
 
-void SqliteZoneStore::unregisterServer(std::string_view server) {
-  std::lock_guard lock(mutex_);
-  auto it = servers_.find(server);
-  if (it != servers_.end()) servers_.erase(it);
-}
+// Registration failures are not fatal to the server; GetChange then waits
+// (PENDING) rather than claiming INSYNC, and the heartbeat retries.
+void SqliteZoneStore::registerServer(std::string_view server) { (void)registry_->registerServer(server); }
+
+void SqliteZoneStore::unregisterServer(std::string_view server) { (void)registry_->unregisterServer(server); }
+
+void SqliteZoneStore::heartbeat(std::string_view server) { (void)registry_->heartbeat(server); }
 
 void SqliteZoneStore::markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
-  std::lock_guard lock(mutex_);
-  auto& zones = servers_[std::string(server)];
-  auto it = zones.find(zoneId);
-  if (it == zones.end()) {
-    zones.emplace(std::string(zoneId), serial);
-  } else if (serialGreater(serial, it->second)) {
-    it->second = serial;
-  }
+  (void)registry_->markServed(server, zoneId, serial);
 }
 
 void SqliteZoneStore::markServed(std::string_view zoneId, std::uint32_t serial) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/change_rules.h"
+#include "store/server_registry.h"
 #include "store/zone_store.h"
 
 namespace zk::store {
@@ -25,7 +26,7 @@ class Database;
 }  // namespace sqlite
 
 struct SqliteStoreOptions {
-  std::string path;  // the database file (created 0600 when missing)
+  std::string path;  // the database file (created 0600 when missing); servers in `path`-servers
   // Name servers of new zones' delegation set; empty: ns-1 .. ns-4 under
   // nameServerSuffix. The first is the SOA MNAME; RNAME is hostmaster.<suffix>.
   std::vector<wire::Name> nameServers;
@@ -72,12 +73,16 @@ class SqliteZoneStore final : public ZoneStore {
   void registerServer(std::string_view server) override;
   void unregisterServer(std::string_view server) override;
   void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
+  void heartbeat(std::string_view server) override;
   StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId, std::uint32_t sinceSerial) override;
   void setListener(ChangeListener listener) override;
 
  private:
   SqliteZoneStore(std::unique_ptr<sqlite::Database> db, std::unique_ptr<sqlite::Checkpointer> checkpointer,
-                  SqliteStoreOptions options, std::vector<wire::Name> nameServers, wire::Name hostmaster);
+                  std::unique_ptr<ServerRegistry> registry, SqliteStoreOptions options,
+                  std::vector<wire::Name> nameServers, wire::Name hostmaster);
+  // A new change is PENDING while some live server serves the store.
+  ChangeStatus statusAtCommit();
 
   // These run inside an open transaction, with mutex_ held.
   StoreResult<HostedZone> insertZone(const NewZone& zone);
@@ -98,8 +103,8 @@ class SqliteZoneStore final : public ZoneStore {
   wire::Name hostmaster_;
   std::mt19937_64 random_;
   ChangeListener listener_;
-  // server name -> zone id -> serial it serves (in memory; servers report again).
-  std::map<std::string, std::map<std::string, std::uint32_t, std::less<>>, std::less<>> servers_;
+  // Which servers serve which serial, shared by every process on this store.
+  std::unique_ptr<ServerRegistry> registry_;
 };
 
 }  // namespace zk::store

@@ -197,6 +197,8 @@ class ZoneStore {
   // after a restart).
   virtual void registerServer(std::string_view server) { (void)server; }
   virtual void unregisterServer(std::string_view server) { (void)server; }
+  // A registered server is still up (call every ServerRegistry::kHeartbeatSeconds).
+  virtual void heartbeat(std::string_view server) { (void)server; }
   virtual void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
     (void)server;
     markServed(zoneId, serial);

@@ -153,6 +153,45 @@ if command -v aws >/dev/null; then
   CHECKS=$((CHECKS + 1))
   [[ $STATUS == INSYNC ]] || fail "GetChange: $STATUS, expected INSYNC"
   expect "change made through serve's own API is answered" "cli\.wiperinstall\.rainx\.com\.${S}30${S}IN${S}A${S}192\.0\.2\.77" cli.$ZONE A
+
+  # A separate `zonekeeper api` process on the same store: its GetChange waits
+  # for the serve process (registered in the store's server registry), so at
+  # INSYNC dig must already see the change, with no retry.
+  "$BIN" api --data "$DATA" --api-listen 127.0.0.1:0 >"$TMP/api.out" 2>"$TMP/api.log" &
+  API_PID=$!
+  APORT2=
+  for _ in $(seq 1 100); do
+    APORT2=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$TMP/api.out" | head -1 | sed 's/.*://')
+    [[ -n $APORT2 ]] && break
+    sleep 0.1
+  done
+  CHECKS=$((CHECKS + 1))
+  if [[ -z $APORT2 ]]; then
+    fail "zonekeeper api did not start: $(cat "$TMP/api.out" "$TMP/api.log")"
+  else
+    for i in 1 2 3; do
+      CID=$(aws --endpoint-url "http://127.0.0.1:$APORT2" route53 change-resource-record-sets --hosted-zone-id "$ZID" \
+        --query 'ChangeInfo.[Id,Status]' --output text --change-batch '{"Changes":[{"Action":"UPSERT",
+        "ResourceRecordSet":{"Name":"apart.wiperinstall.rainx.com","Type":"A","TTL":30,
+        "ResourceRecords":[{"Value":"192.0.2.'$((100 + i))'"}]}}]}')
+      CHECKS=$((CHECKS + 1))
+      [[ $CID == *PENDING* ]] || fail "change $i through a separate api process: '$CID', expected PENDING first"
+      CID=${CID%%[[:space:]]*}
+      STATUS=
+      for _ in $(seq 1 100); do
+        STATUS=$(aws --endpoint-url "http://127.0.0.1:$APORT2" route53 get-change --id "$CID" \
+          --query 'ChangeInfo.Status' --output text)
+        [[ $STATUS == INSYNC ]] && break
+        sleep 0.05
+      done
+      CHECKS=$((CHECKS + 1))
+      [[ $STATUS == INSYNC ]] || fail "separate api: GetChange $STATUS, expected INSYNC"
+      expect "at INSYNC the other process answers change $i" \
+        "apart\.wiperinstall\.rainx\.com\.${S}30${S}IN${S}A${S}192\.0\.2\.$((100 + i))" apart.$ZONE A
+    done
+  fi
+  kill -TERM "$API_PID" 2>/dev/null
+  wait "$API_PID" 2>/dev/null
 else
   echo "aws CLI not installed: API-in-serve checks skipped"
 fi

@@ -54,14 +54,8 @@ Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& f
 
 }  // namespace
 
-Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir,
-                                                           const std::string& zonesDir) {
-  auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
-  if (!path) return path.error();
-  store::SqliteStoreOptions opts;
-  opts.path = *path;
-  auto s = store::SqliteZoneStore::open(std::move(opts));
-  if (!s) return s.error();
+Result<std::unique_ptr<LocalProvider>> LocalProvider::attach(store::SqliteZoneStore& store,
+                                                             const std::string& zonesDir) {
   if (!zonesDir.empty()) {
     std::error_code ec;
     std::vector<std::filesystem::path> files;
@@ -71,13 +65,24 @@ Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& da
     if (ec) return Error(fmt::format("zones directory {}: {}", zonesDir, ec.message()));
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      if (auto st = importZoneFile(**s, f); !st) return st.error();
+      if (auto st = importZoneFile(store, f); !st) return st.error();
     }
   }
-  std::unique_ptr<store::ZoneStore> owned = std::move(*s);
-  auto p = std::make_unique<LocalProvider>(*owned);
-  p->owned_ = std::move(owned);
-  return p;
+  return std::make_unique<LocalProvider>(store);
+}
+
+Result<std::unique_ptr<LocalProvider>> LocalProvider::open(const std::string& dataDir,
+                                                           const std::string& zonesDir) {
+  auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
+  if (!path) return path.error();
+  store::SqliteStoreOptions opts;
+  opts.path = *path;
+  auto s = store::SqliteZoneStore::open(std::move(opts));
+  if (!s) return s.error();
+  auto p = attach(**s, zonesDir);
+  if (!p) return p.error();
+  (*p)->owned_ = std::move(*s);
+  return std::move(*p);
 }
 
 std::string storeErrorText(const store::StoreError& e) {

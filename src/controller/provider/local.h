@@ -11,6 +11,10 @@
 #include "controller/provider/provider.h"
 #include "store/zone_store.h"
 
+namespace zk::store {
+class SqliteZoneStore;
+}
+
 namespace zk::controller {
 
 inline constexpr std::uint32_t kDefaultTtl = 300;
@@ -23,6 +27,9 @@ class LocalProvider final : public Provider {
   // not in the store yet is imported as a new hosted zone.
   static Result<std::unique_ptr<LocalProvider>> open(const std::string& dataDir,
                                                      const std::string& zonesDir = {});
+  // The same on a store the caller owns (shared with other components).
+  static Result<std::unique_ptr<LocalProvider>> attach(store::SqliteZoneStore& store,
+                                                       const std::string& zonesDir = {});
 
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -675,6 +677,54 @@ TEST_F(StoreTest, LocalServerReportsWithTwoArgumentForm) {
   EXPECT_EQ(info.status, ChangeStatus::Pending);
   store_->markServed(id_, info.serial);
   EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+}
+
+// Registrations live in a file beside the store (`zones.db-servers`), so every
+// process (here: a second store object on the same file) sees every server.
+TEST_F(StoreTest, ServersAreSharedByEveryStoreOnTheFile) {
+  auto other = openStore(dir_.file("zones.db"), 43);
+  ASSERT_NE(other, nullptr);
+  other->registerServer("dns-b");
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(info.status, ChangeStatus::Pending);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  other->markServedBy("dns-b", id_, info.serial);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+  other->unregisterServer("dns-b");
+  EXPECT_EQ(ok(apply({create(rset("b.example.com.", RRType::A, 60, {"192.0.2.2"}))})).status,
+            ChangeStatus::InSync);
+}
+
+TEST(StoreServers, StaleOrDeadServersAreNotWaitedFor) {
+  TempDir dir;
+  auto t = std::make_shared<std::atomic<std::int64_t>>(1000);
+  SqliteStoreOptions o;
+  o.path = dir.file("zones.db");
+  o.seed = 7;
+  o.clock = [t] { return t->load(); };
+  auto opened = SqliteZoneStore::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto& s = **opened;
+  const auto id = ok(s.createZone({name("example.com."), "r", ""})).id;
+  auto change = [&](const char* owner) {
+    return ok(s.applyChanges(id, batch({create(rset(owner, RRType::A, 60, {"192.0.2.1"}))})));
+  };
+  s.registerServer("dns-1");
+  t->store(1004);  // heartbeat 4 s old: live
+  auto c1 = change("a.example.com.");
+  EXPECT_EQ(c1.status, ChangeStatus::Pending);
+  t->store(1006);  // 6 s without a heartbeat: not live, nothing to wait for
+  EXPECT_EQ(ok(s.getChange(c1.id)).status, ChangeStatus::InSync);
+  s.heartbeat("dns-1");  // back: registered again
+  auto c2 = change("b.example.com.");
+  EXPECT_EQ(c2.status, ChangeStatus::Pending);
+  // A process that no longer exists (a pid above any pid_max) is not live either.
+  {
+    auto db = sqlite::Database::open(o.path + "-servers");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE servers SET pid=2147483646").ok());
+  }
+  EXPECT_EQ(ok(s.getChange(c2.id)).status, ChangeStatus::InSync);
 }
 
 TEST_F(StoreTest, ListenerCalledAfterCommit) {
