@@ -160,7 +160,14 @@ void appendLabelText(std::string& out, std::string_view lbl) {
     auto c = static_cast<std::uint8_t>(ch);
     switch (c) {
       // RFC 1035 section 5.1 special characters, plus those a zone file lexer treats specially.
-      case '.': case '\\': case '"': case ';': case '(': case ')': case '@': case '$':
+      case '.':
+      case '\\':
+      case '"':
+      case ';':
+      case '(':
+      case ')':
+      case '@':
+      case '$':
         out.push_back('\\');
         out.push_back(ch);
         break;

@@ -50,8 +50,8 @@ class Name {
   // This name without its `n` leftmost labels (n <= labelCount()).
   [[nodiscard]] Name stripLeft(std::size_t n) const;
   [[nodiscard]] Name parent() const { return stripLeft(1); }
-  // `label` (raw octets) prepended; fails when a limit would be exceeded.
-  [[nodiscard]] Result<Name> prepend(std::string_view label) const;
+  // `lbl` (raw octets) prepended; fails when a limit would be exceeded.
+  [[nodiscard]] Result<Name> prepend(std::string_view lbl) const;
   // This relative prefix (all labels, root dropped) followed by `suffix`.
   [[nodiscard]] Result<Name> concat(const Name& suffix) const;
   [[nodiscard]] Name lowercased() const;

@@ -123,9 +123,7 @@ std::uint32_t getU32(std::span<const std::uint8_t> b, std::size_t pos) {
          (std::uint32_t{b[pos + 2]} << 8) | b[pos + 3];
 }
 
-bool isDigit(char c) {
-  return c >= '0' && c <= '9';
-}
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isAlnum(std::uint8_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -333,7 +331,8 @@ Status checkDigestLength(RRType type, std::span<const std::uint8_t> rd) {
 
 // Walks every field; on failure names the field that was malformed.
 Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
-  FieldWalk w = walkUncompressedFields(d, rd, [](std::size_t, Field, std::size_t, std::size_t) { return true; });
+  FieldWalk w =
+      walkUncompressedFields(d, rd, [](std::size_t, Field, std::size_t, std::size_t) { return true; });
   if (w.fault == FieldFault::Trailing) {
     return Error(
         fmt::format("malformed {} RDATA: {} octets after the last field", d.mnemonic, rd.size() - w.pos));
@@ -493,9 +492,7 @@ bool appendNameFromText(std::string_view text, const Name& origin, Bytes& out) {
   return true;
 }
 
-std::string_view shown(std::string_view t) {
-  return t.size() > 80 ? t.substr(0, 80) : t;
-}
+std::string_view shown(std::string_view t) { return t.size() > 80 ? t.substr(0, 80) : t; }
 
 // RFC 3597 section 5: "\# LEN HEX..." with hex possibly split over tokens.
 Status genericFromText(RRType type, std::span<const TextToken> tokens, Bytes& out) {
@@ -811,7 +808,8 @@ Status rdataFromWire(RRType type, std::span<const std::uint8_t> message, std::si
   if (w.fault != FieldFault::None) {
     out.resize(start);
     if (w.fault == FieldFault::Trailing) {
-      return Error(fmt::format("malformed {} RDATA: {} octets after the last field", d->mnemonic, end - w.pos));
+      return Error(
+          fmt::format("malformed {} RDATA: {} octets after the last field", d->mnemonic, end - w.pos));
     }
     if (w.fault == FieldFault::BadName && !name.ok()) {
       return Error(fmt::format("malformed {} RDATA: {}: {}", d->mnemonic, d->fieldNames[w.field],
