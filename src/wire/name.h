@@ -76,6 +76,10 @@ struct NameHash {
   std::size_t operator()(const Name& n) const { return n.hash(); }
 };
 
+// Appends one label's octets in presentation form (RFC 1035 section 5.1 escapes:
+// \. for specials, \DDD for non-printing octets).
+void appendLabelText(std::string& out, std::string_view label);
+
 // Reads a possibly compressed name from a DNS message at `offset` and advances
 // `offset` past it (RFC 1035 section 4.1.4). Pointers must point backwards,
 // so loops and forward references are errors; so are names over 255 octets.

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -261,31 +262,8 @@ void appendNameText(std::string& s, std::span<const std::uint8_t> wire) {
   std::size_t pos = 0;
   while (pos < wire.size() && wire[pos] != 0) {
     std::size_t len = wire[pos];
-    for (std::size_t i = pos + 1; i <= pos + len && i < wire.size(); ++i) {
-      std::uint8_t c = wire[i];
-      switch (c) {
-        case '.':
-        case '\\':
-        case '"':
-        case ';':
-        case '(':
-        case ')':
-        case '@':
-        case '$':
-          s.push_back('\\');
-          s.push_back(static_cast<char>(c));
-          break;
-        default:
-          if (c <= 0x20 || c >= 0x7f) {
-            s.push_back('\\');
-            s.push_back(static_cast<char>('0' + c / 100));
-            s.push_back(static_cast<char>('0' + (c / 10) % 10));
-            s.push_back(static_cast<char>('0' + c % 10));
-          } else {
-            s.push_back(static_cast<char>(c));
-          }
-      }
-    }
+    std::size_t n = std::min(len, wire.size() - pos - 1);
+    appendLabelText(s, std::string_view(reinterpret_cast<const char*>(wire.data() + pos + 1), n));
     s.push_back('.');
     pos += 1 + len;
   }
