@@ -33,9 +33,7 @@ void BM_ParseQuery(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseQuery);
 
-Name name(const char* t) {
-  return *Name::fromText(t);
-}
+Name name(const char* t) { return *Name::fromText(t); }
 
 // Question + 2 A + 2 NS + 2 glue A + OPT: the shape of most authoritative answers.
 void BM_BuildReferralSizedAnswer(benchmark::State& state) {

@@ -18,8 +18,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}       // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -32,14 +32,22 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(v_);
   }
-  T&& value() && {
+  // On a temporary Result the value is moved out, not referenced: a reference
+  // into a temporary dangles once the full expression ends (`for (x : *f())`).
+  T value() && {
     assert(ok());
     return std::get<0>(std::move(v_));
+  }
+  T value() const&& {
+    assert(ok());
+    return std::get<0>(v_);
   }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
+  T operator*() const&& { return std::move(*this).value(); }
 
   [[nodiscard]] const Error& error() const {
     assert(!ok());

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "wire/rdata_fields.h"
+
 namespace zk::wire {
 namespace {
 
@@ -110,37 +112,6 @@ std::size_t skipName(std::span<const std::uint8_t> msg, std::size_t pos) {
   return pos + (msg[pos] == 0 ? 1 : 2);
 }
 
-// Length of the uncompressed name at the start of `wire` (labels of at most 63
-// octets, at most 255 octets, ending with the root inside `wire`), or 0.
-std::size_t uncompressedNameLength(std::span<const std::uint8_t> wire) {
-  std::size_t pos = 0;
-  while (pos < wire.size()) {
-    std::uint8_t len = wire[pos];
-    if (len > kMaxLabelLength) return 0;
-    pos += 1U + len;
-    if (pos > kMaxNameLength) return 0;
-    if (len == 0) return pos;
-  }
-  return 0;
-}
-
-std::size_t fixedFieldSize(Field f) {
-  switch (f) {
-    case Field::U8:
-      return 1;
-    case Field::U16:
-      return 2;
-    case Field::U32:
-    case Field::Period:
-    case Field::Ipv4:
-      return 4;
-    case Field::Ipv6:
-      return 16;
-    default:
-      return 0;
-  }
-}
-
 // RFC 6891 section 6.1.2: OPT RDATA is a sequence of {code, length, data}.
 const char* checkEdnsOptions(std::span<const std::uint8_t> opts) {
   std::size_t pos = 0;
@@ -170,69 +141,51 @@ const char* walkRdataWire(RRType type, std::span<const std::uint8_t> msg, std::s
                   msg.begin() + static_cast<std::ptrdiff_t>(end));
     return nullptr;
   }
-  std::size_t pos = start;
   std::size_t expanded = 0;
-  auto copy = [&](std::size_t from, std::size_t n) {
+  std::size_t nameLen = 0;
+  const char* nameError = nullptr;
+  auto nameLength = [&](std::size_t pos) -> std::size_t {
+    std::size_t after = pos;
+    nameError = walkName(msg, after, end, true, desc->decompressOnRead, nameLen);
+    return nameError == nullptr ? after - pos : 0;
+  };
+  auto copy = [&](std::size_t, Field f, std::size_t from, std::size_t n) {
+    if (f == Field::Name) {
+      if (out != nullptr) {
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): expandName writes what is read
+        std::array<std::uint8_t, kMaxNameLength> buf;
+        std::size_t len = expandName(msg, from, buf);
+        out->insert(out->end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(len));
+      }
+      expanded += nameLen;
+      return true;
+    }
     if (out != nullptr) {
       out->insert(out->end(), msg.begin() + static_cast<std::ptrdiff_t>(from),
                   msg.begin() + static_cast<std::ptrdiff_t>(from + n));
     }
     expanded += n;
+    return true;
   };
-  for (Field f : desc->fields) {
-    if (std::size_t n = fixedFieldSize(f); n != 0) {
-      if (pos + n > end) return "RDATA too short for its type";
-      copy(pos, n);
-      pos += n;
-      continue;
-    }
-    switch (f) {
-      case Field::Name: {
-        std::size_t nameStart = pos;
-        std::size_t len = 0;
-        if (const char* e = walkName(msg, pos, end, true, desc->decompressOnRead, len)) return e;
-        if (out != nullptr) {
-          std::array<std::uint8_t, kMaxNameLength> buf;
-          std::size_t n = expandName(msg, nameStart, buf);
-          out->insert(out->end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
-        }
-        expanded += len;
-        break;
-      }
-      case Field::CharString:
-      case Field::CaaTag: {
-        if (pos >= end || pos + 1U + msg[pos] > end) return "character-string runs past the end of the RDATA";
-        std::size_t n = 1U + msg[pos];
-        if (f == Field::CaaTag) {
-          // RFC 8659 section 4.1: a non-empty tag of letters and digits.
-          if (n == 1) return "empty CAA tag";
-          for (std::size_t i = pos + 1; i < pos + n; ++i) {
-            const std::uint8_t c = msg[i];
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-              return "CAA tag with a character other than a letter or digit";
-          }
-        }
-        copy(pos, n);
-        pos += n;
-        break;
-      }
-      case Field::CharStrings: {
-        if (pos >= end) return "missing character-string";
-        while (pos < end) {
-          if (pos + 1U + msg[pos] > end) return "character-string runs past the end of the RDATA";
-          std::size_t n = 1U + msg[pos];
-          copy(pos, n);
-          pos += n;
-        }
-        break;
-      }
-      default:  // the rest of the RDATA, opaque
-        copy(pos, end - pos);
-        pos = end;
-        break;
-    }
+  switch (walkFields(*desc, msg, start, end, nameLength, copy).fault) {
+    case FieldFault::None:
+      break;
+    case FieldFault::Short:
+      return "RDATA too short for its type";
+    case FieldFault::BadName:
+      return nameError != nullptr ? nameError : "name runs past the end of the RDATA";
+    case FieldFault::StringOverrun:
+      return "character-string runs past the end of the RDATA";
+    case FieldFault::EmptyCaaTag:
+      return "empty CAA tag";
+    case FieldFault::BadCaaTag:
+      return "CAA tag with a character other than a letter or digit";
+    case FieldFault::NoStrings:
+      return "missing character-string";
+    case FieldFault::Stopped:
+    case FieldFault::Trailing:
+      return "RDATA longer than its type's fields";
   }
-  if (pos != end) return "RDATA longer than its type's fields";
   if (expanded > 0xFFFF) return "RDATA longer than 65535 octets once names are expanded";
   return nullptr;
 }
@@ -418,6 +371,9 @@ std::uint16_t MessageView::rcode() const {
 // ---------------------------------------------------------------------------
 // MessageBuilder
 
+// The compression tables are read only below compressionCount_ (see message.h);
+// zeroing them per message would cost the hot path.
+// NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
 MessageBuilder::MessageBuilder(std::span<std::uint8_t> buffer, std::size_t limit)
     : buf_(buffer), limit_(std::min({limit, buffer.size(), kMaxMessageSize})) {
   assert(buffer.size() >= kHeaderSize);
@@ -436,9 +392,7 @@ void MessageBuilder::setRcode(std::uint16_t rcode) {
   if (optOffset_ != 0) buf_[optOffset_ + 5] = static_cast<std::uint8_t>(rcode_ >> 4);
 }
 
-void MessageBuilder::setLimit(std::size_t limit) {
-  limit_ = std::min({limit, buf_.size(), kMaxMessageSize});
-}
+void MessageBuilder::setLimit(std::size_t limit) { limit_ = std::min({limit, buf_.size(), kMaxMessageSize}); }
 
 std::size_t MessageBuilder::available() const {
   std::size_t used = size_ + optReserve_;
@@ -502,6 +456,7 @@ std::uint16_t MessageBuilder::findSuffix(std::span<const std::uint8_t> suffix) c
 bool MessageBuilder::writeName(std::span<const std::uint8_t> name, std::size_t end, bool compress) {
   // RFC 1035 section 4.1.4: replace the longest suffix already in the message by
   // a pointer. Matching is octet-exact so the decoded name keeps its case.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): only the first `labels` are read
   std::array<std::uint8_t, kMaxLabels + 1> starts;
   std::size_t labels = 0;
   for (std::size_t p = 0; name[p] != 0; p += 1U + name[p]) starts[labels++] = static_cast<std::uint8_t>(p);
@@ -543,39 +498,21 @@ bool MessageBuilder::writeRdata(RRType type, std::span<const std::uint8_t> rdata
     return true;
   }
   // RFC 3597 section 4: names in the RDATA of RFC 1035 types may be compressed.
-  std::size_t pos = 0;
-  auto copy = [&](std::size_t n) {
-    if (size_ + n > end) return false;
-    std::memcpy(buf_.data() + size_, rdata.data() + pos, n);
-    size_ += n;
-    pos += n;
-    return true;
+  bool full = false;
+  auto write = [&](std::size_t, Field f, std::size_t pos, std::size_t n) {
+    if (f == Field::Name) {
+      full = !writeName(rdata.subspan(pos, n), end, true);
+    } else if (size_ + n > end) {
+      full = true;
+    } else {
+      std::memcpy(buf_.data() + size_, rdata.data() + pos, n);
+      size_ += n;
+    }
+    return !full;
   };
-  for (Field f : desc->fields) {
-    if (std::size_t n = fixedFieldSize(f); n != 0) {
-      if (pos + n > rdata.size()) return !(invalid = true);
-      if (!copy(n)) return false;
-      continue;
-    }
-    switch (f) {
-      case Field::Name: {
-        std::size_t n = uncompressedNameLength(rdata.subspan(pos));
-        if (n == 0) return !(invalid = true);
-        if (!writeName(rdata.subspan(pos, n), end, true)) return false;
-        pos += n;
-        break;
-      }
-      case Field::CharString:
-      case Field::CaaTag:
-        if (pos >= rdata.size() || pos + 1U + rdata[pos] > rdata.size()) return !(invalid = true);
-        if (!copy(1U + rdata[pos])) return false;
-        break;
-      default:
-        if (!copy(rdata.size() - pos)) return false;
-        break;
-    }
-  }
-  if (pos != rdata.size()) return !(invalid = true);
+  FieldWalk w = walkUncompressedFields(*desc, rdata, write);
+  if (full) return false;
+  if (w.fault != FieldFault::None) return !(invalid = true);
   return true;
 }
 

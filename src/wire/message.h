@@ -107,7 +107,7 @@ void forEachEdnsOption(std::span<const std::uint8_t> options, Fn&& fn) {
   std::size_t pos = 0;
   while (pos + 4 <= options.size()) {
     auto code = static_cast<std::uint16_t>((options[pos] << 8) | options[pos + 1]);
-    std::size_t len = static_cast<std::size_t>((options[pos + 2] << 8) | options[pos + 3]);
+    auto len = static_cast<std::size_t>((options[pos + 2] << 8) | options[pos + 3]);
     if (pos + 4 + len > options.size()) return;
     if (!detail::callContinues(fn, code, options.subspan(pos + 4, len))) return;
     pos += 4 + len;
@@ -318,7 +318,7 @@ class MessageBuilder {
   bool writeName(std::span<const std::uint8_t> name, std::size_t end, bool compress);
   // Offset of an earlier written name equal (octet for octet) to `suffix`, or 0.
   std::uint16_t findSuffix(std::span<const std::uint8_t> suffix) const;
-  bool suffixMatches(std::size_t msgOffset, std::span<const std::uint8_t> suffix) const;
+  bool suffixMatches(std::size_t pos, std::span<const std::uint8_t> suffix) const;
   AddResult addQuestionImpl(std::span<const std::uint8_t> name, RRType type, std::uint16_t klass);
   AddResult addRecordImpl(Section section, std::span<const std::uint8_t> owner, RRType type,
                           std::uint16_t klass, std::uint32_t ttl, std::span<const std::uint8_t> rdata,

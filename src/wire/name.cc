@@ -154,26 +154,34 @@ Name Name::lowercased() const {
   return Name(std::move(w));
 }
 
-namespace {
-void appendLabelText(std::string& out, std::string_view lbl) {
-  for (char ch : lbl) {
+void appendLabelText(std::string& out, std::string_view label) {
+  for (char ch : label) {
     auto c = static_cast<std::uint8_t>(ch);
     switch (c) {
       // RFC 1035 section 5.1 special characters, plus those a zone file lexer treats specially.
-      case '.': case '\\': case '"': case ';': case '(': case ')': case '@': case '$':
+      case '.':
+      case '\\':
+      case '"':
+      case ';':
+      case '(':
+      case ')':
+      case '@':
+      case '$':
         out.push_back('\\');
         out.push_back(ch);
         break;
       default:
-        if (c <= 0x20 || c >= 0x7f) {
-          out += fmt::format("\\{:03d}", c);
+        if (c <= 0x20 || c >= 0x7f) {  // \DDD
+          out.push_back('\\');
+          out.push_back(static_cast<char>('0' + c / 100));
+          out.push_back(static_cast<char>('0' + (c / 10) % 10));
+          out.push_back(static_cast<char>('0' + c % 10));
         } else {
           out.push_back(ch);
         }
     }
   }
 }
-}  // namespace
 
 std::string Name::toText() const {
   if (isRoot()) return ".";

@@ -50,8 +50,8 @@ class Name {
   // This name without its `n` leftmost labels (n <= labelCount()).
   [[nodiscard]] Name stripLeft(std::size_t n) const;
   [[nodiscard]] Name parent() const { return stripLeft(1); }
-  // `label` (raw octets) prepended; fails when a limit would be exceeded.
-  [[nodiscard]] Result<Name> prepend(std::string_view label) const;
+  // `lbl` (raw octets) prepended; fails when a limit would be exceeded.
+  [[nodiscard]] Result<Name> prepend(std::string_view lbl) const;
   // This relative prefix (all labels, root dropped) followed by `suffix`.
   [[nodiscard]] Result<Name> concat(const Name& suffix) const;
   [[nodiscard]] Name lowercased() const;
@@ -75,6 +75,10 @@ class Name {
 struct NameHash {
   std::size_t operator()(const Name& n) const { return n.hash(); }
 };
+
+// Appends one label's octets in presentation form (RFC 1035 section 5.1 escapes:
+// \. for specials, \DDD for non-printing octets).
+void appendLabelText(std::string& out, std::string_view label);
 
 // Reads a possibly compressed name from a DNS message at `offset` and advances
 // `offset` past it (RFC 1035 section 4.1.4). Pointers must point backwards,

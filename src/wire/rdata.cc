@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
 #include <fmt/format.h>
 
 #include "common/encoding.h"
+#include "wire/rdata_fields.h"
 
 namespace zk::wire {
 namespace {
@@ -122,9 +124,7 @@ std::uint32_t getU32(std::span<const std::uint8_t> b, std::size_t pos) {
          (std::uint32_t{b[pos + 2]} << 8) | b[pos + 3];
 }
 
-bool isDigit(char c) {
-  return c >= '0' && c <= '9';
-}
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isAlnum(std::uint8_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -262,96 +262,11 @@ void appendNameText(std::string& s, std::span<const std::uint8_t> wire) {
   std::size_t pos = 0;
   while (pos < wire.size() && wire[pos] != 0) {
     std::size_t len = wire[pos];
-    for (std::size_t i = pos + 1; i <= pos + len && i < wire.size(); ++i) {
-      std::uint8_t c = wire[i];
-      switch (c) {
-        case '.':
-        case '\\':
-        case '"':
-        case ';':
-        case '(':
-        case ')':
-        case '@':
-        case '$':
-          s.push_back('\\');
-          s.push_back(static_cast<char>(c));
-          break;
-        default:
-          if (c <= 0x20 || c >= 0x7f) {
-            s.push_back('\\');
-            s.push_back(static_cast<char>('0' + c / 100));
-            s.push_back(static_cast<char>('0' + (c / 10) % 10));
-            s.push_back(static_cast<char>('0' + c % 10));
-          } else {
-            s.push_back(static_cast<char>(c));
-          }
-      }
-    }
+    std::size_t n = std::min(len, wire.size() - pos - 1);
+    appendLabelText(s, std::string_view(reinterpret_cast<const char*>(wire.data() + pos + 1), n));
     s.push_back('.');
     pos += 1 + len;
   }
-}
-
-// ---------------------------------------------------------------------------
-// Wire walking: skips one field of uncompressed RDATA, false when malformed.
-
-bool skipName(std::span<const std::uint8_t> rd, std::size_t& pos) {
-  std::size_t start = pos;
-  while (true) {
-    if (pos >= rd.size()) return false;
-    std::uint8_t len = rd[pos];
-    if (len > kMaxLabelLength) return false;  // also rejects compression pointers
-    pos += 1U + len;
-    if (pos - start > kMaxNameLength) return false;
-    if (len == 0) return true;
-  }
-}
-
-bool skipField(Field f, std::span<const std::uint8_t> rd, std::size_t& pos) {
-  std::size_t left = rd.size() - pos;
-  switch (f) {
-    case F::U8:
-      pos += 1;
-      return left >= 1;
-    case F::U16:
-      pos += 2;
-      return left >= 2;
-    case F::U32:
-    case F::Period:
-    case F::Ipv4:
-      pos += 4;
-      return left >= 4;
-    case F::Ipv6:
-      pos += 16;
-      return left >= 16;
-    case F::Name:
-      return skipName(rd, pos);
-    case F::CharString:
-      if (left < 1 || left < 1U + rd[pos]) return false;
-      pos += 1U + rd[pos];
-      return true;
-    case F::CharStrings:
-      if (left == 0) return false;  // at least one string (RFC 1035 section 3.3.14)
-      while (pos < rd.size()) {
-        if (!skipField(F::CharString, rd, pos)) return false;
-      }
-      return true;
-    case F::CaaTag: {
-      // RFC 8659 section 4.1: at least one octet, letters and digits only.
-      if (left < 2 || rd[pos] == 0 || left < 1U + rd[pos]) return false;
-      for (std::size_t i = 1; i <= rd[pos]; ++i) {
-        if (!isAlnum(rd[pos + i])) return false;
-      }
-      pos += 1U + rd[pos];
-      return true;
-    }
-    case F::StringRest:
-    case F::HexRest:
-    case F::Base64Rest:
-      pos = rd.size();
-      return true;
-  }
-  return false;
 }
 
 // Cross-field rules: a known digest/fingerprint type fixes the length of the
@@ -394,28 +309,23 @@ Status checkDigestLength(RRType type, std::span<const std::uint8_t> rd) {
 
 // Walks every field; on failure names the field that was malformed.
 Status walk(const TypeDescriptor& d, std::span<const std::uint8_t> rd) {
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < d.fields.size(); ++i) {
-    if (!skipField(d.fields[i], rd, pos) || pos > rd.size()) {
-      return Error(fmt::format("malformed {} RDATA: bad or truncated {}", d.mnemonic, d.fieldNames[i]));
-    }
-  }
-  if (pos != rd.size()) {
+  FieldWalk w =
+      walkUncompressedFields(d, rd, [](std::size_t, Field, std::size_t, std::size_t) { return true; });
+  if (w.fault == FieldFault::Trailing) {
     return Error(
-        fmt::format("malformed {} RDATA: {} octets after the last field", d.mnemonic, rd.size() - pos));
+        fmt::format("malformed {} RDATA: {} octets after the last field", d.mnemonic, rd.size() - w.pos));
+  }
+  if (w.fault != FieldFault::None) {
+    return Error(fmt::format("malformed {} RDATA: bad or truncated {}", d.mnemonic, d.fieldNames[w.field]));
   }
   return checkDigestLength(d.type, rd);
 }
 
 // Prints well-formed RDATA; false when some field has no presentation form.
 bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std::string& s) {
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < d.fields.size(); ++i) {
+  auto print = [&](std::size_t i, Field f, std::size_t start, std::size_t length) {
     if (i > 0) s.push_back(' ');
-    std::size_t start = pos;
-    Field f = d.fields[i];
-    if (!skipField(f, rd, pos) || pos > rd.size()) return false;
-    auto field = rd.subspan(start, pos - start);
+    auto field = rd.subspan(start, length);
     switch (f) {
       case F::U8:
         appendNumber(s, field[0]);
@@ -470,8 +380,9 @@ bool printFields(const TypeDescriptor& d, std::span<const std::uint8_t> rd, std:
         s.append(base64Encode(field));
         break;
     }
-  }
-  return pos == rd.size();
+    return true;
+  };
+  return walkUncompressedFields(d, rd, print).fault == FieldFault::None;
 }
 
 // ---------------------------------------------------------------------------
@@ -559,9 +470,7 @@ bool appendNameFromText(std::string_view text, const Name& origin, Bytes& out) {
   return true;
 }
 
-std::string_view shown(std::string_view t) {
-  return t.size() > 80 ? t.substr(0, 80) : t;
-}
+std::string_view shown(std::string_view t) { return t.size() > 80 ? t.substr(0, 80) : t; }
 
 // RFC 3597 section 5: "\# LEN HEX..." with hex possibly split over tokens.
 Status genericFromText(RRType type, std::span<const TextToken> tokens, Bytes& out) {
@@ -857,31 +766,34 @@ Status rdataFromWire(RRType type, std::span<const std::uint8_t> message, std::si
   std::size_t start = out.size();
   std::size_t end = offset + rdlength;
   auto upto = message.first(end);
-  std::size_t pos = offset;
-  for (std::size_t i = 0; i < d->fields.size(); ++i) {
-    Field f = d->fields[i];
+  Result<Name> name = Error("");
+  auto nameLength = [&](std::size_t pos) -> std::size_t {
+    std::size_t after = pos;
+    name = readName(upto, after);
+    return name.ok() ? after - pos : 0;
+  };
+  auto append = [&](std::size_t, Field f, std::size_t from, std::size_t length) {
     if (f == F::Name) {
-      auto n = readName(upto, pos);
-      if (!n.ok()) {
-        out.resize(start);
-        return Error(
-            fmt::format("malformed {} RDATA: {}: {}", d->mnemonic, d->fieldNames[i], n.error().message));
-      }
-      auto w = n->bytes();
+      auto w = name->bytes();
       out.insert(out.end(), w.begin(), w.end());
-      continue;
+    } else {
+      out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(from),
+                 message.begin() + static_cast<std::ptrdiff_t>(from + length));
     }
-    std::size_t before = pos;
-    if (!skipField(f, upto, pos) || pos > end) {
-      out.resize(start);
-      return Error(fmt::format("malformed {} RDATA: bad or truncated {}", d->mnemonic, d->fieldNames[i]));
-    }
-    out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(before),
-               message.begin() + static_cast<std::ptrdiff_t>(pos));
-  }
-  if (pos != end) {
+    return true;
+  };
+  FieldWalk w = walkFields(*d, message, offset, end, nameLength, append);
+  if (w.fault != FieldFault::None) {
     out.resize(start);
-    return Error(fmt::format("malformed {} RDATA: {} octets after the last field", d->mnemonic, end - pos));
+    if (w.fault == FieldFault::Trailing) {
+      return Error(
+          fmt::format("malformed {} RDATA: {} octets after the last field", d->mnemonic, end - w.pos));
+    }
+    if (w.fault == FieldFault::BadName && !name.ok()) {
+      return Error(fmt::format("malformed {} RDATA: {}: {}", d->mnemonic, d->fieldNames[w.field],
+                               name.error().message));
+    }
+    return Error(fmt::format("malformed {} RDATA: bad or truncated {}", d->mnemonic, d->fieldNames[w.field]));
   }
   if (out.size() - start > kMaxRdata) {
     out.resize(start);
@@ -894,13 +806,11 @@ std::size_t rdataNameOffsets(RRType type, std::span<const std::uint8_t> rdata, s
   const TypeDescriptor* d = findType(type);
   if (d == nullptr) return 0;
   std::size_t n = 0;
-  std::size_t pos = 0;
-  for (Field f : d->fields) {
-    std::size_t start = pos;
-    if (!skipField(f, rdata, pos) || pos > rdata.size()) return 0;
+  FieldWalk w = walkUncompressedFields(*d, rdata, [&](std::size_t, Field f, std::size_t start, std::size_t) {
     if (f == F::Name && n < 4) offsets[n++] = start;
-  }
-  return pos == rdata.size() ? n : 0;
+    return true;
+  });
+  return w.fault == FieldFault::None ? n : 0;
 }
 
 }  // namespace zk::wire

@@ -25,9 +25,7 @@ using wire::RRType;
 
 constexpr std::size_t kMaxKeptWarnings = 1000;
 
-constexpr bool isDigit(char c) {
-  return c >= '0' && c <= '9';
-}
+constexpr bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

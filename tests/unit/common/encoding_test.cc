@@ -23,9 +23,13 @@ TEST(Encoding, HexRejectsBadInput) {
 
 // RFC 4648 section 10 test vectors.
 TEST(Encoding, Base64Rfc4648Vectors) {
-  const std::pair<std::string_view, std::string_view> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<std::string_view, std::string_view> vectors[] = {{"", ""},
+                                                                   {"f", "Zg=="},
+                                                                   {"fo", "Zm8="},
+                                                                   {"foo", "Zm9v"},
+                                                                   {"foob", "Zm9vYg=="},
+                                                                   {"fooba", "Zm9vYmE="},
+                                                                   {"foobar", "Zm9vYmFy"}};
   for (auto [plain, enc] : vectors) {
     EXPECT_EQ(base64Encode(bytes(plain)), enc);
     std::vector<std::uint8_t> out;

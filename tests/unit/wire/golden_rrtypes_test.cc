@@ -43,9 +43,7 @@ Bytes fromHex(const std::string& hex) {
   return b;
 }
 
-std::string toHex(const Bytes& b) {
-  return hexEncode(b);
-}
+std::string toHex(const Bytes& b) { return hexEncode(b); }
 
 Result<Bytes> parse(RRType type, const std::string& text) {
   auto toks = tokenize(text);

@@ -65,9 +65,9 @@ TEST(Name, CaseInsensitiveEqualityPreservesCase) {
 
 // RFC 4034 section 6.1 example, in canonical order.
 TEST(Name, CanonicalOrderRfc4034) {
-  std::vector<std::string> want = {"example.", "a.example.", "yljkjljk.a.example.",
-                                   "Z.a.example.", "zABC.a.EXAMPLE.", "z.example.",
-                                   "\\001.z.example.", "*.z.example.", "\\200.z.example."};
+  std::vector<std::string> want = {"example.",         "a.example.",      "yljkjljk.a.example.",
+                                   "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+                                   "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
   std::vector<Name> names;
   for (auto it = want.rbegin(); it != want.rend(); ++it) names.push_back(N(*it));
   std::sort(names.begin(), names.end());

@@ -12,9 +12,7 @@ namespace {
 
 using testing::tokenize;
 
-Name N(std::string_view text) {
-  return *Name::fromText(text);
-}
+Name N(std::string_view text) { return *Name::fromText(text); }
 
 Result<Bytes> parse(RRType type, std::string_view text, const Name& origin = Name()) {
   auto toks = tokenize(text);

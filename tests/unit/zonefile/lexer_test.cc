@@ -67,21 +67,15 @@ TEST(Lexer, EscapesDoNotEndWords) {
             (V{R"(W:a\ b@1:1^)", R"(W:c\;d@1:6)", R"(W:e\(f@1:11)", R"(W:\"g@1:16)", "EOL", "EOF"}));
 }
 
-TEST(Lexer, QuoteEndsWord) {
-  EXPECT_EQ(lex("ab\"c\"\n"), (V{"W:ab@1:1^", "Q:c@1:3", "EOL", "EOF"}));
-}
+TEST(Lexer, QuoteEndsWord) { EXPECT_EQ(lex("ab\"c\"\n"), (V{"W:ab@1:1^", "Q:c@1:3", "EOL", "EOF"})); }
 
 TEST(Lexer, CrLfAndTabs) {
   EXPECT_EQ(lex("a\tIN\r\nb\r\n"), (V{"W:a@1:1^", "W:IN@1:3", "EOL", "W:b@2:1^", "EOL", "EOF"}));
 }
 
-TEST(Lexer, LastLineWithoutNewline) {
-  EXPECT_EQ(lex("a b"), (V{"W:a@1:1^", "W:b@1:3", "EOL", "EOF"}));
-}
+TEST(Lexer, LastLineWithoutNewline) { EXPECT_EQ(lex("a b"), (V{"W:a@1:1^", "W:b@1:3", "EOL", "EOF"})); }
 
-TEST(Lexer, EmptyInput) {
-  EXPECT_EQ(lex(""), (V{"EOF"}));
-}
+TEST(Lexer, EmptyInput) { EXPECT_EQ(lex(""), (V{"EOF"})); }
 
 TEST(Lexer, UnterminatedQuoteIsAnErrorAtTheQuote) {
   std::string err;
@@ -111,9 +105,7 @@ TEST(Lexer, EscapedNewlineInsideQuotesContinuesTheString) {
   EXPECT_EQ(err, "");
 }
 
-TEST(Lexer, TrailingBackslash) {
-  EXPECT_EQ(lex("a\\"), (V{"W:a\\@1:1^", "EOL", "EOF"}));
-}
+TEST(Lexer, TrailingBackslash) { EXPECT_EQ(lex("a\\"), (V{"W:a\\@1:1^", "EOL", "EOF"})); }
 
 TEST(Lexer, EscapedNewlineEndsWord) {
   EXPECT_EQ(lex("a\\\nb\n"), (V{"W:a\\@1:1^", "EOL", "W:b@2:1^", "EOL", "EOF"}));
