@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include "api/route53/text.h"
+#include "common/xml_escape.h"
 
 namespace zk::api::xml {
 namespace {
@@ -466,30 +467,7 @@ std::string changeIdPath(std::string_view id) {
 }
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return xmlEscape(text);
 }
 
 }  // namespace zk::api::xml

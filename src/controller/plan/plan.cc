@@ -183,4 +183,50 @@ Status checkDeleteLimit(const Changes& changes, std::span<const Endpoint> curren
                   changes.remove.size(), owned, share * 100, limit.maxShare * 100));
 }
 
+std::vector<Endpoint> restrictToNames(std::span<const Endpoint> endpoints, const NameSet& names) {
+  std::vector<Endpoint> out;
+  for (const auto& e : endpoints) {
+    if (names.count(e.dnsName.lowercased())) out.push_back(e);
+  }
+  return out;
+}
+
+Changes restrictToNames(const Changes& changes, const NameSet& names) {
+  Changes out;
+  out.create = restrictToNames(changes.create, names);
+  out.remove = restrictToNames(changes.remove, names);
+  for (std::size_t i = 0; i < changes.updateNew.size(); ++i) {
+    if (names.count(changes.updateNew[i].dnsName.lowercased())) {
+      out.updateOld.push_back(changes.updateOld[i]);
+      out.updateNew.push_back(changes.updateNew[i]);
+    }
+  }
+  return out;
+}
+
+NameSet changedNames(std::span<const Endpoint> before, std::span<const Endpoint> after) {
+  // Group each side by name; a name is changed when its groups differ as multisets.
+  auto group = [](std::span<const Endpoint> eps) {
+    std::map<wire::Name, std::vector<std::string>> byName;
+    for (const auto& e : eps) {
+      const auto& hint = e.providerSpecific.alias;
+      byName[e.dnsName.lowercased()].push_back(e.toString() +
+                                               (hint ? (*hint ? " hint=alias" : " hint=plain") : ""));
+    }
+    for (auto& [n, v] : byName) std::sort(v.begin(), v.end());
+    return byName;
+  };
+  const auto a = group(before);
+  const auto b = group(after);
+  NameSet out;
+  for (const auto& [n, v] : a) {
+    auto it = b.find(n);
+    if (it == b.end() || it->second != v) out.insert(n);
+  }
+  for (const auto& [n, v] : b) {
+    if (!a.count(n)) out.insert(n);
+  }
+  return out;
+}
+
 }  // namespace zk::controller

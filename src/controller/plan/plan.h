@@ -19,6 +19,7 @@
 //   only creates.
 
 #include <cstddef>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,17 @@ struct PlanOptions {
 
 Changes calculatePlan(std::span<const Endpoint> current, std::span<const Endpoint> desired,
                       const PlanOptions& options);
+
+// Narrowing for event-driven cycles. Rows of the plan are keyed by name, so
+// planning only the endpoints (current and desired, from every object) at the
+// names in `names` gives exactly the full plan's changes at those names.
+// Names are compared case-insensitively (Name::lowercased()).
+using NameSet = std::set<wire::Name>;  // lowercased names
+std::vector<Endpoint> restrictToNames(std::span<const Endpoint> endpoints, const NameSet& names);
+Changes restrictToNames(const Changes& changes, const NameSet& names);
+// Names whose desired endpoints differ between two desired sets (added, removed
+// or changed in any field): the names an event-driven cycle has to plan.
+NameSet changedNames(std::span<const Endpoint> before, std::span<const Endpoint> after);
 
 // Human-readable plan, one line per change ("+ create ...", "~ update ...",
 // "- delete ..."), or "no changes".

@@ -19,8 +19,10 @@ Reconciler::Reconciler(ObjectSource& source, Registry& registry, ReconcileOption
   options_.plan.ownerId = registry_.ownerId();
 }
 
-Result<CycleResult> Reconciler::runOnce() {
+Result<CycleResult> Reconciler::runOnce(bool narrow) {
   bool refused = false;
+  auto previous = std::move(lastDesired_);
+  lastDesired_.reset();  // set again only when this cycle succeeds
   auto fail = [&](std::string msg) -> Result<CycleResult> {
     std::lock_guard lock(mu_);
     ++stats_.cycles;
@@ -41,7 +43,13 @@ Result<CycleResult> Reconciler::runOnce() {
   desired = registry_.provider().adjustEndpoints(std::move(desired), *zones);
   auto current = registry_.records();
   if (!current) return fail(fmt::format("listing records failed: {}", current.error().message));
-  result.changes = calculatePlan(*current, desired, options_.plan);
+  if (narrow && previous && !options_.dryRun) {
+    const auto names = changedNames(*previous, desired);
+    result.changes =
+        calculatePlan(restrictToNames(*current, names), restrictToNames(desired, names), options_.plan);
+  } else {
+    result.changes = calculatePlan(*current, desired, options_.plan);
+  }
   if (auto limit = checkDeleteLimit(result.changes, *current, options_.plan.ownerId, options_.deleteLimit);
       !limit) {
     refused = true;
@@ -86,6 +94,7 @@ Result<CycleResult> Reconciler::runOnce() {
     stats_.deleted += result.changes.remove.size();
   }
   stats_.sourceEndpoints = desired.size();
+  if (!options_.dryRun) lastDesired_ = desired;
   stats_.warnings = result.warnings.size();
   stats_.skippedOwnerMismatch = skipped.size();
   stats_.ownedByType = std::move(ownedByType);
@@ -111,9 +120,12 @@ void Reconciler::run(std::chrono::milliseconds interval, std::chrono::millisecon
                      const std::atomic<bool>& stop) {
   using Clock = std::chrono::steady_clock;
   auto lastRun = Clock::now() - minEventInterval;
+  auto lastFull = lastRun;
+  bool eventCycle = false;
   while (!stop.load()) {
     lastRun = Clock::now();
-    auto r = runOnce();
+    if (!eventCycle) lastFull = lastRun;
+    auto r = runOnce(eventCycle);
     if (!r) {
       log_(fmt::format("sync failed: {}", r.error().message));
     } else {
@@ -124,9 +136,10 @@ void Reconciler::run(std::chrono::milliseconds interval, std::chrono::millisecon
       }
     }
     std::unique_lock lock(mu_);
-    const auto deadline = lastRun + interval;
+    const auto deadline = lastFull + interval;
     cv_.wait_until(lock, deadline, [&] { return stop.load() || eventPending_; });
     if (stop.load()) break;
+    eventCycle = eventPending_;
     if (eventPending_) {
       // Rate-limit event-driven cycles (ExternalDNS --min-event-sync-interval).
       const auto earliest = lastRun + minEventInterval;

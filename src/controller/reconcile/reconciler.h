@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "controller/plan/plan.h"
@@ -64,7 +65,11 @@ class Reconciler {
   Reconciler(ObjectSource& source, Registry& registry, ReconcileOptions options, Logger log,
              UnixClock clock = {});
 
-  Result<CycleResult> runOnce();
+  // A full cycle. With narrow set, an event cycle: only the names whose desired
+  // endpoints changed since the last successful cycle are planned (every
+  // desired and current endpoint at those names, so conflicts resolve as in a
+  // full cycle); falls back to a full cycle when there is no previous one.
+  Result<CycleResult> runOnce(bool narrow = false);
   // Loops until stop is set; `interval` full reconciles, events in between.
   void run(std::chrono::milliseconds interval, std::chrono::milliseconds minEventInterval,
            const std::atomic<bool>& stop);
@@ -83,6 +88,7 @@ class Reconciler {
   std::condition_variable cv_;
   bool eventPending_ = false;
   ReconcileStats stats_;
+  std::optional<std::vector<Endpoint>> lastDesired_;  // after the last successful applied cycle
 };
 
 }  // namespace zk::controller

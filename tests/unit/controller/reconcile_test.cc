@@ -150,6 +150,40 @@ TEST_F(ReferenceScenario, SyncRefusesToDeleteEverything) {
   EXPECT_EQ(r->stats().failures, 1u);
 }
 
+TEST_F(ReferenceScenario, EventCyclePlansOnlyChangedNamesFullCycleCatchesUp) {
+  auto r = make(Policy::Sync);
+  ASSERT_TRUE(r->runOnce().ok());
+  // Drift outside the edited object: the api A record disappears by hand.
+  auto recs = provider_.records();
+  ASSERT_TRUE(recs.ok());
+  Changes drift;
+  for (const auto& e : *recs) {
+    if (bare(e.dnsName) == "api.wiperinstall.rainx.com" && e.type == RRType::A) drift.remove.push_back(e);
+  }
+  ASSERT_EQ(drift.remove.size(), 1u);
+  ASSERT_TRUE(provider_.applyChanges(drift).ok());
+  // Edit one object's address.
+  std::ifstream in(dir_ / "infra.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text.replace(text.find("ip: 203.0.113.10"), 16, "ip: 203.0.113.11");
+  writeFile("infra.yaml", text);
+  ASSERT_TRUE(source_->reload().ok());
+  auto event = r->runOnce(/*narrow=*/true);
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(testing::summary(event->changes),
+            (std::vector<std::string>{"update:tekton.wiperinstall.rainx.com/A"}));
+  EXPECT_EQ(records()["tekton.wiperinstall.rainx.com A"], "tekton.wiperinstall.rainx.com A [203.0.113.11]");
+  EXPECT_EQ(records().count("api.wiperinstall.rainx.com A"), 0u);
+  // An event cycle with nothing changed plans nothing; the next full cycle repairs the drift.
+  auto idle = r->runOnce(true);
+  ASSERT_TRUE(idle.ok());
+  EXPECT_TRUE(idle->changes.empty()) << formatPlan(idle->changes);
+  auto full = r->runOnce();
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(testing::summary(full->changes),
+            (std::vector<std::string>{"create:api.wiperinstall.rainx.com/A"}));
+}
+
 TEST_F(ReferenceScenario, CreateOnlyNeverUpdates) {
   auto r = make(Policy::CreateOnly);
   ASSERT_TRUE(r->runOnce().ok());

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/xml_escape.h"
 #include "controller/provider/rdata_convert.h"
 
 namespace zk::controller::route53 {
@@ -14,29 +15,6 @@ namespace {
 
 constexpr const char* kApi = "/2013-04-01";
 constexpr const char* kXmlns = "https://route53.amazonaws.com/doc/2013-04-01/";
-
-std::string xmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string valueText(wire::RRType type, const Target& t) {
   if (const auto* text = std::get_if<Text>(&t))
