@@ -39,7 +39,7 @@ if ((tidy)); then
   out=$(mktemp)
   # One clang-tidy per file, as many in parallel as there are cores.
   printf '%s\n' "${srcs[@]}" |
-    xargs -P "$(nproc)" -n 1 clang-tidy -p "$build" --quiet > "$out" 2> /dev/null
+    xargs -P "$(nproc)" -n 1 clang-tidy -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option > "$out" 2> /dev/null
   findings=$(grep -c -E '(warning|error):' "$out")
   cat "$out"; rm -f "$out"
   if ((findings)); then
