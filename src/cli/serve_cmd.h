@@ -23,6 +23,9 @@ struct ServeArgs {
   std::string metricsListen;
   std::string data;
   unsigned storePollMs = 100;
+  // --config FILE, re-read on SIGHUP for its zone list unless --zone was on the command line.
+  std::string configPath;
+  bool zonesFromCommandLine = false;
 };
 
 // Runs the server until SIGTERM/SIGINT, or with `control` until it asks to stop

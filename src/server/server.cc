@@ -131,6 +131,33 @@ Result<int> openSocket(ListenAddress& a, int type) {
   return fd;
 }
 
+// SO_REUSEPORT would let this process share a port another one already
+// serves (the kernel then splits the queries between them). A plain bind,
+// without SO_REUSEPORT (and, for UDP, without SO_REUSEADDR), fails with
+// EADDRINUSE when anything holds the address.
+Status probeFree(const ListenAddress& a) {
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    int fd = ::socket(a.addr.ss_family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Error(fmt::format("socket: {}", errnoText(errno)));
+    int one = 1;
+    // TCP: tolerate TIME_WAIT left by an earlier run; a listener still conflicts.
+    if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (a.addr.ss_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.length);
+    int e = errno;
+    ::close(fd);
+    if (rc != 0 && e == EADDRINUSE) {
+      return Error(fmt::format("{} is already in use ({}; another zonekeeper or DNS server?)", a.toText(),
+                               type == SOCK_DGRAM ? "udp" : "tcp"));
+    }
+    if (rc != 0) {
+      return Error(
+          fmt::format("bind {} ({}): {}", a.toText(), type == SOCK_DGRAM ? "udp" : "tcp", errnoText(e)));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Status Server::start() {
@@ -143,6 +170,10 @@ Status Server::start() {
     for (int fd : tcpFds) ::close(fd);
     return e;
   };
+  for (const ListenAddress& a : options_.listen) {
+    if (a.port() == 0) continue;  // the kernel picks a free port
+    if (auto st = probeFree(a); !st) return st;
+  }
   for (ListenAddress& a : options_.listen) {
     bool wantedAny = a.port() == 0;
     // With port 0 the first socket picks the port; retry if TCP cannot have it too.

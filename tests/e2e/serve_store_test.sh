@@ -9,17 +9,9 @@ set -u
 BIN=$1
 CHANGE=$2
 SRC=$3
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
+DIG_OPTS="+time=2 +tries=1 +norec"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 ZONE=wiperinstall.rainx.com.
 DATA=$TMP/data
@@ -51,44 +43,7 @@ else
   grep -q "also hosted zone" "$TMP/conflict.log" || fail "conflict: no message: $(cat "$TMP/conflict.log")"
 fi
 
-"$BIN" serve --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone" \
-  2>"$TMP/log" &
-PID=$!
-PORT=
-for _ in $(seq 1 100); do
-  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
-  [[ -n $PORT ]] && break
-  sleep 0.1
-done
-[[ -n $PORT ]] || { cat "$TMP/log"; echo "FAIL: server did not start"; exit 1; }
-
-q() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 +norec "$@"; }
-expect() {
-  local what=$1 pattern=$2
-  shift 2
-  CHECKS=$((CHECKS + 1))
-  local out
-  out=$(q "$@" 2>&1)
-  if ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "$what: /$pattern/ not in:"
-    echo "$out" | sed 's/^/    /'
-  fi
-}
-# Like expect, but retries for up to 5 s: the change comes from another
-# process and is seen by polling.
-eventually() {
-  local what=$1 pattern=$2
-  shift 2
-  CHECKS=$((CHECKS + 1))
-  local out
-  for _ in $(seq 1 50); do
-    out=$(q "$@" 2>&1)
-    grep -Eq -- "$pattern" <<<"$out" && return 0
-    sleep 0.1
-  done
-  fail "$what: /$pattern/ not in:"
-  echo "$out" | sed 's/^/    /'
-}
+start_serve "$TMP/log" --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone"
 S='[[:space:]]+'
 
 # The hand-made records of the imported zone.
