@@ -1,8 +1,9 @@
 // `zonekeeper serve --listen ADDR:PORT --zone ORIGIN=FILE --data DIR --workers N`:
 // loads the zones (zone files and the store's hosted zones), answers on UDP
 // and TCP, on SIGHUP re-reads the --config zone list (adds and drops zones)
-// and reloads changed zone files (each zone swapped in one step), publishes each batch committed to the store (server/store_publisher.h)
-// and exits cleanly on SIGTERM/SIGINT.
+// and reloads changed zone files (each zone swapped in one step), publishes
+// each batch committed to the store (server/store_publisher.h) and exits
+// cleanly on SIGTERM/SIGINT.
 
 #include "cli/serve_cmd.h"
 
