@@ -1,8 +1,9 @@
 // `zonekeeper serve --listen ADDR:PORT --zone ORIGIN=FILE --data DIR --workers N`:
 // loads the zones (zone files and the store's hosted zones), answers on UDP
-// and TCP, reloads changed zone files on SIGHUP (each zone swapped in one
-// step), publishes each batch committed to the store (server/store_publisher.h)
-// and exits cleanly on SIGTERM/SIGINT.
+// and TCP, on SIGHUP re-reads the --config zone list (adds and drops zones)
+// and reloads changed zone files (each zone swapped in one step), publishes
+// each batch committed to the store (server/store_publisher.h) and exits
+// cleanly on SIGTERM/SIGINT.
 
 #include "cli/serve_cmd.h"
 
@@ -138,6 +139,85 @@ bool loadZone(ZoneSource& z, zone::ZoneTable& table) {
   return true;
 }
 
+Result<ZoneSource> parseZoneSpec(const std::string& spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+    return Error(fmt::format("bad --zone '{}': expected ORIGIN=FILE", spec));
+  }
+  auto origin = wire::Name::fromText(spec.substr(0, eq));
+  if (!origin) return Error(fmt::format("bad zone origin in '{}': {}", spec, origin.error().message));
+  return ZoneSource{*origin, spec.substr(eq + 1)};
+}
+
+// The `zone` list of a --config file (top level or [serve]).
+Result<std::vector<std::string>> readConfigZones(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error(fmt::format("cannot read --config {}", path));
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_config(in);
+  } catch (const CLI::ParseError& e) {
+    return Error(fmt::format("--config {}: {}", path, e.what()));
+  }
+  std::vector<std::string> zones;
+  for (const CLI::ConfigItem& item : items) {
+    if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "serve")) continue;
+    if (item.name == "zone") zones.insert(zones.end(), item.inputs.begin(), item.inputs.end());
+  }
+  return zones;
+}
+
+// SIGHUP with a --config file: its zone list becomes the set of file zones.
+// Zones no longer listed are dropped, new ones loaded, zones whose file path
+// changed loaded from the new file; a zone that fails to load keeps its old
+// snapshot (or stays out if it is new) and is retried on the next SIGHUP.
+// Returns how many zones were added, removed or reloaded.
+std::size_t applyZoneList(const std::vector<std::string>& specs, std::vector<ZoneSource>& sources,
+                          zone::ZoneTable& table, const server::StorePublisher* publisher) {
+  std::vector<ZoneSource> wanted;
+  for (const std::string& spec : specs) {
+    auto z = parseZoneSpec(spec);
+    if (!z) {
+      logLine("SIGHUP: {}: zone list left unchanged", z.error().message);
+      return 0;
+    }
+    wanted.push_back(std::move(*z));
+  }
+  std::size_t changes = 0;
+  for (const ZoneSource& old : sources) {
+    bool kept = false;
+    for (const ZoneSource& w : wanted) kept = kept || w.origin == old.origin;
+    if (!kept && table.remove(old.origin)) {
+      logLine("zone {} removed", old.origin.toText());
+      ++changes;
+    }
+  }
+  std::vector<ZoneSource> next;
+  for (ZoneSource& w : wanted) {
+    ZoneSource* prev = nullptr;
+    for (ZoneSource& old : sources) {
+      if (old.origin == w.origin) prev = &old;
+    }
+    if (prev != nullptr && prev->path == w.path) {
+      if (statChanged(*prev, false) && loadZone(*prev, table)) ++changes;
+      next.push_back(*prev);
+      continue;
+    }
+    if (prev == nullptr && publisher != nullptr) {
+      bool hosted = false;
+      for (const auto& z : table.current()->zones()) hosted = hosted || z->origin() == w.origin;
+      if (hosted) {
+        logLine("zone {}: also a hosted zone of --data, not added", w.origin.toText());
+        continue;
+      }
+    }
+    if (loadZone(w, table)) ++changes;
+    next.push_back(std::move(w));
+  }
+  sources = std::move(next);
+  return changes;
+}
+
 }  // namespace
 
 void runServe(const ServeArgs& args, RunControl* control) {
@@ -155,13 +235,9 @@ void runServe(const ServeArgs& args, RunControl* control) {
   }
   std::vector<ZoneSource> sources;
   for (const std::string& spec : args.zones) {
-    auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      fail(kExitUsage, fmt::format("bad --zone '{}': expected ORIGIN=FILE", spec));
-    }
-    auto origin = wire::Name::fromText(spec.substr(0, eq));
-    if (!origin) fail(kExitUsage, fmt::format("bad zone origin in '{}': {}", spec, origin.error().message));
-    sources.push_back(ZoneSource{*origin, spec.substr(eq + 1)});
+    auto z = parseZoneSpec(spec);
+    if (!z) fail(kExitUsage, z.error().message);
+    sources.push_back(std::move(*z));
   }
   if (sources.empty() && args.data.empty()) {
     logLine("warning: no --zone or --data given; every query will be REFUSED");
@@ -265,10 +341,21 @@ void runServe(const ServeArgs& args, RunControl* control) {
     logLine("listening on {} (udp, tcp), {} worker(s)", a.toText(), opts.workers);
 
   // SIGHUP reloads the zone files that changed; each zone is swapped in one step.
+  // With --config and no --zone flags, the config's zone list is re-read too
+  // (zones added, removed or re-pointed).
   auto reloadFiles = [&] {
     std::size_t reloaded = 0;
-    for (ZoneSource& z : sources) {
-      if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
+    if (!args.configPath.empty() && !args.zonesFromCommandLine) {
+      auto specs = readConfigZones(args.configPath);
+      if (specs) {
+        reloaded = applyZoneList(*specs, sources, table, publisher.get());
+      } else {
+        logLine("SIGHUP: {}: zone list left unchanged", specs.error().message);
+      }
+    } else {
+      for (ZoneSource& z : sources) {
+        if (statChanged(z, false) && loadZone(z, table)) ++reloaded;
+      }
     }
     logLine("SIGHUP: {} zone(s) reloaded", reloaded);
     if (reloaded != 0) watchTargets();
@@ -344,7 +431,8 @@ void addServeCommand(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   auto* serve = app.add_subcommand(
       "serve",
-      "Serve zones as an authoritative DNS server over UDP and TCP. SIGHUP reloads zone files that changed; "
+      "Serve zones as an authoritative DNS server over UDP and TCP. SIGHUP re-reads the --config zone list "
+      "and reloads zone files that changed; "
       "SIGTERM or SIGINT stops.");
   serve->add_option(
       "-l,--listen", args->listen,
@@ -392,6 +480,8 @@ void addServeCommand(CLI::App& app) {
           "zone = [\"example.com.=db.example\"], workers = 2, ...); flags given on the command line win")
       ->check(CLI::ExistingFile);
   serve->callback([args, configPath, serve] {
+    args->configPath = *configPath;
+    args->zonesFromCommandLine = serve->get_option("--zone")->count() != 0;
     if (!configPath->empty()) applyConfigFile(*serve, *configPath);
     if (args->data.empty() || args->noApi) {
       runServe(*args);

@@ -34,6 +34,9 @@ struct ServeArgs {
   // Set by a caller running several components in one process: the store they
   // share (commits are then published at once, without polling). Not owned.
   store::SqliteZoneStore* store = nullptr;
+  // --config FILE, re-read on SIGHUP for its zone list unless --zone was on the command line.
+  std::string configPath;
+  bool zonesFromCommandLine = false;
 };
 
 // Runs the server until SIGTERM/SIGINT, or with `control` until it asks to stop

@@ -116,44 +116,53 @@ ParseOutcome parseQuery(std::span<const std::uint8_t> msg, Query& q) {
     q.qclass = get16(msg.data() + p + 2);
     q.haveQuestion = true;
     off = p + 4;
+  } else {
+    // Still walk the questions so an OPT behind them is found (RFC 6891 section 7).
+    for (std::size_t i = 0; i < qd; ++i) {
+      if (!skipName(msg, off) || off + 4 > msg.size()) return ParseOutcome::FormErr;
+      off += 4;
+    }
   }
-  // An unknown opcode is NOTIMP (RFC 1035 section 4.1.1), but its records are
-  // still read so that the answer carries an OPT when the query had one (RFC
-  // 6891 section 7, RFC 8906 section 3.1.4); if they cannot be read, NOTIMP alone.
-  const bool notImp = ((q.flags >> 11) & 0xF) != 0;
-  auto bad = [&] {
-    q.edns = false;  // an OPT is echoed only from a message read whole
-    return notImp ? ParseOutcome::NotImp : ParseOutcome::FormErr;
+  // The OPT is looked for before these errors: their answers carry it too
+  // (RFC 6891 section 7), as Knot's do.
+  ParseOutcome outcome = ParseOutcome::Ok;
+  if (((q.flags >> 11) & 0xF) != 0) {
+    outcome = ParseOutcome::NotImp;
+  } else if (qd != 1) {
+    outcome = ParseOutcome::FormErr;
+  }
+  auto malformed = [&q] {
+    q.edns = false;  // the OPT may be what is malformed: none in the answer
+    return ParseOutcome::FormErr;
   };
-  if (qd != 1 && !(notImp && qd == 0)) return bad();
   std::size_t records = std::size_t{an} + ns + ar;
   for (std::size_t i = 0; i < records; ++i) {
     std::size_t start = off;
-    if (!skipName(msg, off)) return bad();
-    if (off + 10 > msg.size()) return bad();
+    if (!skipName(msg, off)) return malformed();
+    if (off + 10 > msg.size()) return malformed();
     std::uint16_t type = get16(msg.data() + off);
     std::uint16_t cls = get16(msg.data() + off + 2);
     std::uint32_t ttl = get32(msg.data() + off + 4);
     std::uint16_t rdlen = get16(msg.data() + off + 8);
     off += 10;
-    if (off + rdlen > msg.size()) return bad();
+    if (off + rdlen > msg.size()) return malformed();
     if (type == code(RRType::OPT)) {
       // RFC 6891 section 6.1.1: one OPT, in the additional section, owned by the root.
-      if (q.edns || i < std::size_t{an} + ns || off - start != 11) return bad();
+      if (q.edns || i < std::size_t{an} + ns || off - start != 11) return malformed();
       q.edns = true;
       q.payload = cls;
       q.ednsVersion = static_cast<std::uint8_t>(ttl >> 16);
       q.dnssecOk = (ttl & 0x8000U) != 0;
       std::size_t o = off;
       while (o < off + rdlen) {  // options must be well formed; unknown ones are ignored
-        if (o + 4 > off + rdlen) return bad();
+        if (o + 4 > off + rdlen) return malformed();
         o += 4U + get16(msg.data() + o + 2);
-        if (o > off + rdlen) return bad();
+        if (o > off + rdlen) return malformed();
       }
     }
     off += rdlen;
   }
-  return notImp ? ParseOutcome::NotImp : ParseOutcome::Ok;
+  return outcome;
 }
 
 struct Location {
@@ -544,15 +553,17 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
     questionCopied = true;
   };
 
+  // Error answers carry an OPT when the query had a well-formed one (RFC 6891
+  // section 7, RFC 8906 section 3.2); parseQuery clears q.edns when the
+  // records, and so perhaps the OPT, were malformed.
   if (parsed == ParseOutcome::FormErr) {
     rcode = wire::Rcode::FORMERR;
-    withOpt = false;  // the OPT itself may be what was malformed
+    copyQuestion();
+  } else if (q.edns && q.ednsVersion > 0) {
+    rcode = wire::Rcode::BADVERS;  // RFC 6891 section 6.1.3, also for unknown opcodes (as Knot)
     copyQuestion();
   } else if (parsed == ParseOutcome::NotImp) {
     rcode = wire::Rcode::NOTIMP;  // RFC 1035 section 4.1.1, RFC 8906 section 3.1.4
-    copyQuestion();
-  } else if (q.edns && q.ednsVersion > 0) {
-    rcode = wire::Rcode::BADVERS;  // RFC 6891 section 6.1.3
     copyQuestion();
   } else {
     copyQuestion();

@@ -131,29 +131,31 @@ Result<int> openSocket(ListenAddress& a, int type) {
   return fd;
 }
 
-// Refuses an address another process already serves. The sockets below use
-// SO_REUSEPORT so that the workers share one address, which would also let a
-// second server (a second zonekeeper, say) join silently and get half of the
-// queries. A plain TCP bind (SO_REUSEADDR, so connections in TIME_WAIT from an
-// earlier run do not count) fails exactly when something listens there. UDP is
-// not probed: a UDP-only socket on the port (avahi on 5353) is not a DNS server
-// and the kernel gives unicast queries to the more specific bind anyway.
-Status refuseIfListening(const ListenAddress& a) {
-  if (a.port() == 0) return {};
-  int fd = ::socket(a.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Error(fmt::format("socket: {}", errnoText(errno)));
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (a.addr.ss_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.length);
-  const int e = errno;
-  ::close(fd);
-  if (rc != 0 && e == EADDRINUSE) {
-    return Error(fmt::format("{} is already in use: another zonekeeper or DNS server listens there "
-                             "(stop it or choose another --listen address)",
-                             a.toText()));
+// SO_REUSEPORT would let this process share a port another one already
+// serves (the kernel then splits the queries between them). A plain bind,
+// without SO_REUSEPORT (and, for UDP, without SO_REUSEADDR), fails with
+// EADDRINUSE when anything holds the address.
+Status probeFree(const ListenAddress& a) {
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    int fd = ::socket(a.addr.ss_family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Error(fmt::format("socket: {}", errnoText(errno)));
+    int one = 1;
+    // TCP: tolerate TIME_WAIT left by an earlier run; a listener still conflicts.
+    if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (a.addr.ss_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.length);
+    int e = errno;
+    ::close(fd);
+    if (rc != 0 && e == EADDRINUSE) {
+      return Error(fmt::format("{} is already in use ({}; another zonekeeper or DNS server?)", a.toText(),
+                               type == SOCK_DGRAM ? "udp" : "tcp"));
+    }
+    if (rc != 0) {
+      return Error(
+          fmt::format("bind {} ({}): {}", a.toText(), type == SOCK_DGRAM ? "udp" : "tcp", errnoText(e)));
+    }
   }
-  return {};  // other errors surface with the real bind below
+  return {};
 }
 
 }  // namespace
@@ -169,7 +171,8 @@ Status Server::start() {
     return e;
   };
   for (const ListenAddress& a : options_.listen) {
-    if (auto st = refuseIfListening(a); !st) return st;
+    if (a.port() == 0) continue;  // the kernel picks a free port
+    if (auto st = probeFree(a); !st) return st;
   }
   for (ListenAddress& a : options_.listen) {
     bool wantedAny = a.port() == 0;

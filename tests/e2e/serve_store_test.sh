@@ -9,17 +9,9 @@ set -u
 BIN=$1
 CHANGE=$2
 SRC=$3
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
+DIG_OPTS="+time=2 +tries=1 +norec"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 ZONE=wiperinstall.rainx.com.
 DATA=$TMP/data
@@ -37,7 +29,7 @@ www IN A 192.0.2.80
 ZONE
 
 # Refused: the same name from a zone file and from the store.
-"$BIN" serve --listen 127.0.0.1:0 --data "$DATA" --zone $ZONE="$SRC/examples/zones/wiperinstall.rainx.com.zone" \
+"$BIN" serve --listen 127.0.0.1:0 --no-api --data "$DATA" --zone $ZONE="$SRC/examples/zones/wiperinstall.rainx.com.zone" \
   2>"$TMP/conflict.log" &
 CPID=$!
 for _ in $(seq 1 50); do kill -0 $CPID 2>/dev/null || break; sleep 0.1; done
@@ -51,52 +43,16 @@ else
   grep -q "also hosted zone" "$TMP/conflict.log" || fail "conflict: no message: $(cat "$TMP/conflict.log")"
 fi
 
-"$BIN" serve --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone" \
-  --api-listen 127.0.0.1:0 >"$TMP/out" 2>"$TMP/log" &
-PID=$!
-PORT=
-for _ in $(seq 1 100); do
-  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
-  [[ -n $PORT ]] && break
-  sleep 0.1
-done
-[[ -n $PORT ]] || { cat "$TMP/log"; echo "FAIL: server did not start"; exit 1; }
+start_serve "$TMP/log" --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone" \
+  --api-listen 127.0.0.1:0
 # The Route53 API runs in the same process by default (--no-api turns it off).
 APORT=
 for _ in $(seq 1 100); do
-  APORT=$(grep -o 'api: listening on http://127.0.0.1:[0-9]*' "$TMP/out" | head -1 | sed 's/.*://')
+  APORT=$(grep -o 'api: listening on http://127.0.0.1:[0-9]*' "$TMP/log.out" | head -1 | sed 's/.*://')
   [[ -n $APORT ]] && break
   sleep 0.1
 done
-[[ -n $APORT ]] || { cat "$TMP/out" "$TMP/log"; echo "FAIL: the API did not start with serve --data"; exit 1; }
-
-q() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 +norec "$@"; }
-expect() {
-  local what=$1 pattern=$2
-  shift 2
-  CHECKS=$((CHECKS + 1))
-  local out
-  out=$(q "$@" 2>&1)
-  if ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "$what: /$pattern/ not in:"
-    echo "$out" | sed 's/^/    /'
-  fi
-}
-# Like expect, but retries for up to 5 s: the change comes from another
-# process and is seen by polling.
-eventually() {
-  local what=$1 pattern=$2
-  shift 2
-  CHECKS=$((CHECKS + 1))
-  local out
-  for _ in $(seq 1 50); do
-    out=$(q "$@" 2>&1)
-    grep -Eq -- "$pattern" <<<"$out" && return 0
-    sleep 0.1
-  done
-  fail "$what: /$pattern/ not in:"
-  echo "$out" | sed 's/^/    /'
-}
+[[ -n $APORT ]] || { cat "$TMP/log.out" "$TMP/log"; echo "FAIL: the API did not start with serve --data"; exit 1; }
 S='[[:space:]]+'
 
 # The hand-made records of the imported zone.
@@ -205,5 +161,5 @@ CHECKS=$((CHECKS + 1))
 [[ $rc -eq 0 ]] || fail "exit status $rc after SIGTERM"
 
 echo "$CHECKS checks, $FAILS failures"
-if [[ $FAILS -ne 0 ]]; then echo "--- server log"; cat "$TMP/out" "$TMP/log"; exit 1; fi
+if [[ $FAILS -ne 0 ]]; then echo "--- server log"; cat "$TMP/log.out" "$TMP/log"; exit 1; fi
 exit 0

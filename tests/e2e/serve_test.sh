@@ -5,47 +5,16 @@
 set -u
 BIN=$1
 SRC=$2
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
 cp "$SRC/tests/golden/server/zones/example.com.zone" "$TMP/example.com.zone"
 cp "$SRC/tests/golden/server/zones/sub.example.com.zone" "$TMP/sub.zone"
 
 V6=()
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then V6=(--listen '[::1]:0'); fi
-"$BIN" serve --listen 127.0.0.1:0 "${V6[@]}" --workers 2 --metrics-listen 127.0.0.1:0 \
-  --zone example.com.="$TMP/example.com.zone" --zone sub.example.com.="$TMP/sub.zone" 2>"$TMP/log" &
-PID=$!
-PORT=
-for _ in $(seq 1 50); do
-  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
-  [[ -n $PORT ]] && break
-  sleep 0.1
-done
-[[ -n $PORT ]] || { cat "$TMP/log"; echo "FAIL: server did not start"; exit 1; }
-
-q() { dig @127.0.0.1 -p "$PORT" +time=3 +tries=2 "$@"; }
-# expect DESCRIPTION PATTERN dig-args...: the dig output must match the extended regex.
-expect() {
-  local what=$1 pattern=$2
-  shift 2
-  CHECKS=$((CHECKS + 1))
-  local out
-  out=$(q "$@" 2>&1)
-  if ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "$what: /$pattern/ not in:"
-    echo "$out" | sed 's/^/    /'
-  fi
-}
+start_serve "$TMP/log" --listen 127.0.0.1:0 "${V6[@]}" --workers 2 --metrics-listen 127.0.0.1:0 \
+  --zone example.com.="$TMP/example.com.zone" --zone sub.example.com.="$TMP/sub.zone"
 
 expect "SOA is authoritative" 'flags: qr aa;.*ANSWER: 1' example.com SOA +norec
 expect "A answer" 'www\.example\.com\.[[:space:]]+3600[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.1' www.example.com A
@@ -73,6 +42,28 @@ if [[ ${#V6[@]} -gt 0 ]]; then
   dig @::1 -p "$P6" +time=3 +tries=2 +tcp www.example.com A | grep -q '192\.0\.2\.1' || fail "IPv6 TCP"
 fi
 expect "NOTIMP for NOTIFY" 'status: NOTIMP' +opcode=notify example.com SOA
+# RFC 6891 section 7 / RFC 8906: error answers keep the OPT of the query.
+expect "NOTIMP carries the OPT" 'udp: 1232' +opcode=notify +edns=0 example.com SOA
+expect "REFUSED carries the OPT" 'udp: 1232' +edns=0 www.example.org A
+
+# A second server on an address this one serves must refuse to start.
+CHECKS=$((CHECKS + 1))
+timeout 10 "$BIN" serve --listen 127.0.0.1:"$PORT" --zone example.com.="$TMP/example.com.zone" 2>"$TMP/dup.log"
+RC=$?
+[[ $RC -ne 0 && $RC -ne 124 ]] || fail "second serve on 127.0.0.1:$PORT: exit status $RC"
+grep -q "127.0.0.1:$PORT is already in use" "$TMP/dup.log" || fail "second serve: no clear error: $(cat "$TMP/dup.log")"
+# Only UDP taken by someone else (no TCP listener): refused too.
+CHECKS=$((CHECKS + 1))
+python3 - "$BIN" "$TMP/example.com.zone" <<'PY2' || fail "UDP-only conflict not detected"
+import socket, subprocess, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+port = s.getsockname()[1]
+r = subprocess.run([sys.argv[1], "serve", "--listen", "127.0.0.1:%d" % port, "--zone", "example.com.=" + sys.argv[2]],
+                   capture_output=True, text=True, timeout=10)
+sys.exit(0 if r.returncode != 0 and "already in use" in r.stderr else 1)
+PY2
+expect "first server still answers" '192\.0\.2\.1' www.example.com A
 
 # Prometheus endpoint: counters moved, by transport and RCODE.
 MPORT=$(grep -o 'metrics on http://127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
@@ -126,16 +117,6 @@ PY
 fi
 expect "still answering after garbage" 'status: NOERROR' www.example.com A
 
-# A second server on the same address is refused (SO_REUSEPORT would otherwise
-# let it share the port and take half of the queries); the first keeps answering.
-CHECKS=$((CHECKS + 1))
-timeout 10 "$BIN" serve --listen "127.0.0.1:$PORT" --zone sub.example.com.="$TMP/sub.zone" 2>"$TMP/log-second"
-RC=$?
-if [[ $RC -eq 0 || $RC -eq 124 ]] || ! grep -q "127.0.0.1:$PORT is already in use" "$TMP/log-second"; then
-  fail "second server on the same port: exit $RC, log: $(cat "$TMP/log-second")"
-fi
-expect "first server still answers" 'status: NOERROR' www.example.com A
-
 CHECKS=$((CHECKS + 1))
 kill -TERM "$PID"
 wait "$PID"
@@ -151,17 +132,46 @@ zone = ["example.com.=$TMP/example.com.zone"]
 workers = 2
 CONF
 sed -i '/broken line here/d' "$TMP/example.com.zone"
-"$BIN" serve --config "$TMP/serve.toml" --listen 127.0.0.1:0 2>"$TMP/log2" &
-PID=$!
-PORT=
-for _ in $(seq 1 50); do
-  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$TMP/log2" | head -1 | sed 's/.*://')
-  [[ -n $PORT ]] && break
-  sleep 0.1
-done
+start_serve "$TMP/log2" --config "$TMP/serve.toml" --listen 127.0.0.1:0
 expect "zone from the config file" '192\.0\.2\.111' www.example.com A
 CHECKS=$((CHECKS + 1))
 grep -q '2 worker(s)' "$TMP/log2" || fail "workers from the config file: $(cat "$TMP/log2")"
+
+# SIGHUP re-reads the config file's zone list: add a zone, then drop one.
+hup() {  # hup LOG: send SIGHUP and wait for its log line
+  local n
+  n=$(grep -c 'SIGHUP' "$1")
+  kill -HUP "$PID"
+  for _ in $(seq 1 50); do [[ $(grep -c 'SIGHUP' "$1") -gt $n ]] && break; sleep 0.1; done
+}
+cat >"$TMP/serve.toml" <<CONF
+listen = ["127.0.0.1:1"]
+zone = ["example.com.=$TMP/example.com.zone", "sub.example.com.=$TMP/sub.zone"]
+workers = 2
+CONF
+hup "$TMP/log2"
+expect "SIGHUP: zone added from the config" 'host\.sub\.example\.com\.[[:space:]]+600[[:space:]]+IN[[:space:]]+A' host.sub.example.com A
+expect "SIGHUP: other zone still served" '192\.0\.2\.111' www.example.com A
+cat >"$TMP/serve.toml" <<CONF
+listen = ["127.0.0.1:1"]
+zone = ["sub.example.com.=$TMP/sub.zone"]
+CONF
+hup "$TMP/log2"
+expect "SIGHUP: zone removed" 'status: REFUSED' www.example.com A
+expect "SIGHUP: kept zone served" 'host\.sub\.example\.com\.[[:space:]]+600' host.sub.example.com A
+CHECKS=$((CHECKS + 1))
+grep -q 'zone example.com. removed' "$TMP/log2" || fail "no removal log line: $(cat "$TMP/log2")"
+# A broken file: the old snapshot stays and the log names the line.
+cp "$TMP/sub.zone" "$TMP/sub.zone.good"
+printf 'bad-line IN A 999.1.2.3\n' >>"$TMP/sub.zone"
+hup "$TMP/log2"
+expect "SIGHUP: broken file keeps the old zone" 'host\.sub\.example\.com\.[[:space:]]+600' host.sub.example.com A
+CHECKS=$((CHECKS + 1))
+grep -Eq "sub\.zone:[0-9]+:" "$TMP/log2" || fail "no file:line for the broken zone: $(tail -3 "$TMP/log2")"
+# A broken config file leaves the zone list as it was.
+echo 'zone = [' >"$TMP/serve.toml"
+hup "$TMP/log2"
+expect "SIGHUP: bad config keeps zones" 'host\.sub\.example\.com\.[[:space:]]+600' host.sub.example.com A
 kill -TERM "$PID"
 wait "$PID"
 PID=

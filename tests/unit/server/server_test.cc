@@ -293,3 +293,44 @@ TEST_F(ServerTest, StopIsPromptAndIdempotent) {
 
 }  // namespace
 }  // namespace zk::server
+
+namespace zk::server {
+namespace {
+
+// A second server on an address already served must not start (SO_REUSEPORT
+// would otherwise share the port silently); port 0 still works.
+TEST_F(ServerTest, RefusesAddressAlreadyServed) {
+  startServer({});
+  ServerOptions second;
+  second.listen.push_back(addr_);
+  Server other(table_, second);
+  auto st = other.start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find(addr_.toText() + " is already in use"), std::string::npos)
+      << st.error().message;
+  int fd = connectTcp();  // the first server still answers
+  std::string f = frame(query("www.example.com."));
+  ASSERT_EQ(::send(fd, f.data(), f.size(), 0), static_cast<ssize_t>(f.size()));
+  EXPECT_FALSE(readMessage(fd).empty());
+  ::close(fd);
+}
+
+TEST_F(ServerTest, RefusesPortHeldByPlainUdpSocket) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa), 0);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ServerOptions opts;
+  opts.listen.push_back(*ListenAddress::parse("127.0.0.1:" + std::to_string(ntohs(sa.sin_port))));
+  Server s(table_, opts);
+  auto st = s.start();
+  ::close(fd);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("already in use (udp"), std::string::npos) << st.error().message;
+}
+
+}  // namespace
+}  // namespace zk::server
