@@ -392,11 +392,11 @@ StoreResult<HostedZone> SqliteZoneStore::loadZone(std::string_view zoneId) {
 Status SqliteZoneStore::writeChange(const ChangeInfo& info, std::uint32_t serialBefore,
                                     const std::vector<RecordSet>& removed,
                                     const std::vector<RecordSet>& added) {
-  auto st = db_->prepare(
+  auto ins = db_->prepare(
       "INSERT INTO changes(id, zone_id, insync, submitted_at, comment, serial_before, serial, diff) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!st) return st.error();
-  return (*st)
+  if (!ins) return ins.error();
+  auto st = (*ins)
       ->bind(1, info.id)
       .bind(2, info.zoneId)
       .bind(3, info.status == ChangeStatus::InSync)
@@ -406,6 +406,17 @@ Status SqliteZoneStore::writeChange(const ChangeInfo& info, std::uint32_t serial
       .bind(7, std::int64_t{info.serial})
       .bindBlob(8, encodeDiff(removed, added))
       .run();
+  if (!st) return st;
+  // The journal is bounded: every kPruneEvery batches of a zone, its changes
+  // older than the last journalKeep go (so 1000 to 1015 are kept by default).
+  // GetChange of a pruned id is then NoSuchChange, as AWS answers for old
+  // changes; a server further behind sees a gap and reloads the whole zone.
+  if (options_.journalKeep <= 0 || info.serial % kPruneEvery != 0) return {};
+  auto prune = db_->prepare(
+      "DELETE FROM changes WHERE zone_id=?1 AND seq <= (SELECT seq FROM changes WHERE zone_id=?1 "
+      "ORDER BY seq DESC LIMIT 1 OFFSET ?2)");
+  if (!prune) return prune.error();
+  return (*prune)->bind(1, info.zoneId).bind(2, options_.journalKeep).run();
 }
 
 StoreResult<HostedZone> SqliteZoneStore::insertZone(const NewZone& zone) {

@@ -36,12 +36,16 @@ struct SqliteStoreOptions {
   // WAL pages after which a background thread checkpoints (0: SQLite's own
   // automatic checkpoint, inside the committing call).
   int checkpointPages = 1000;
+  // Changes kept per zone for GetChange and the journal (IXFR, the publisher);
+  // older ones are deleted every kPruneEvery batches of the zone (0: keep all).
+  std::int64_t journalKeep = 1000;
 };
 
 class SqliteZoneStore final : public ZoneStore {
  public:
   static constexpr int kSchemaVersion = 1;
   static constexpr const char* kDatabaseFile = "zones.db";
+  static constexpr std::uint32_t kPruneEvery = 16;
 
   static Result<std::unique_ptr<SqliteZoneStore>> open(SqliteStoreOptions options);
   // Creates `dir` with mode 0700 when missing (refuses one that others can

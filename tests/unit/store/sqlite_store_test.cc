@@ -727,6 +727,40 @@ TEST(StoreServers, StaleOrDeadServersAreNotWaitedFor) {
   EXPECT_EQ(ok(s.getChange(c2.id)).status, ChangeStatus::InSync);
 }
 
+TEST(StoreJournal, PrunedToTheLastChangesOfEachZone) {
+  TempDir dir;
+  SqliteStoreOptions o;
+  o.path = dir.file("zones.db");
+  o.seed = 9;
+  o.clock = [] { return std::int64_t{1700000000}; };
+  o.journalKeep = 20;
+  auto opened = SqliteZoneStore::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto& s = **opened;
+  const auto a = ok(s.createZone({name("a.example."), "ra", ""}));
+  const auto b = ok(s.createZone({name("b.example."), "rb", ""}));
+  std::vector<ChangeInfo> changes;
+  for (int i = 0; i < 100; ++i) {
+    changes.push_back(ok(s.applyChanges(
+        a.id, batch({create(rset(fmt::format("h{}.a.example.", i), RRType::A, 60, {"192.0.2.1"}))}))));
+  }
+  const auto other = ok(s.applyChanges(b.id, batch({create(rset("x.b.example.", RRType::A, 60, {"192.0.2.2"}))})));
+  // Old changes are gone (AWS: NoSuchChange), recent ones and other zones' stay.
+  EXPECT_EQ(err(s.getChange(changes.front().id)).code, ErrorCode::NoSuchChange);
+  EXPECT_EQ(err(s.getChange(changes[60].id)).code, ErrorCode::NoSuchChange);
+  EXPECT_EQ(ok(s.getChange(changes.back().id)).id, changes.back().id);
+  EXPECT_EQ(ok(s.getChange(changes[100 - 20].id)).id, changes[100 - 20].id);
+  EXPECT_EQ(ok(s.getChange(other.id)).id, other.id);
+  // The journal keeps between journalKeep and journalKeep + kPruneEvery - 1 entries,
+  // and does not chain from a serial older than that: a server so far behind reloads.
+  const auto j = ok(s.journal(a.id, a.serial));
+  EXPECT_GE(j.size(), 20U);
+  EXPECT_LT(j.size(), 20U + SqliteZoneStore::kPruneEvery);
+  EXPECT_NE(j.front().serialBefore, a.serial);
+  EXPECT_EQ(j.back().serial, changes.back().serial);
+  for (std::size_t i = 1; i < j.size(); ++i) EXPECT_EQ(j[i].serialBefore, j[i - 1].serial);
+}
+
 TEST_F(StoreTest, ListenerCalledAfterCommit) {
   std::vector<std::pair<std::string, std::uint32_t>> calls;
   store_->setListener([&](const std::string& zone, std::uint32_t s) {
