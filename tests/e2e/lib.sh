@@ -16,17 +16,21 @@ command -v dig >/dev/null || { echo "dig not installed"; exit 1; }
 
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
-# wait_port LOG [TRIES]: prints the UDP/TCP port of the first 127.0.0.1 listener
-# the server logged, waiting up to TRIES x 0.1 s; prints nothing if none.
+# wait_port LOG [TRIES] [PREFIX]: prints the port of the first 127.0.0.1 listener
+# the program logged ("PREFIX127.0.0.1:PORT", PREFIX default "listening on ",
+# the DNS server's line), waiting up to TRIES x 0.1 s; prints nothing if none.
 wait_port() {
-  local log=$1 tries=${2:-100} p=
+  local log=$1 tries=${2:-100} prefix=${3:-listening on } p=
   for _ in $(seq 1 "$tries"); do
-    p=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" 2>/dev/null | head -1 | sed 's/.*://')
+    p=$(grep -o "${prefix}127.0.0.1:[0-9]*" "$log" 2>/dev/null | head -1 | sed 's/.*://')
     [[ -n $p ]] && break
     sleep 0.1
   done
   echo "$p"
 }
+
+# wait_api_port LOG: the same for the Route53 API's "listening on http://..." line.
+wait_api_port() { wait_port "$1" 100 "listening on http://"; }
 
 # start_serve LOG serve-args...: starts `$BIN serve` in the background (PID),
 # stderr in LOG and stdout in LOG.out, sets PORT, and exits the test if it does

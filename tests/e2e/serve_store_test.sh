@@ -46,12 +46,7 @@ fi
 start_serve "$TMP/log" --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone" \
   --api-listen 127.0.0.1:0
 # The Route53 API runs in the same process by default (--no-api turns it off).
-APORT=
-for _ in $(seq 1 100); do
-  APORT=$(grep -o 'api: listening on http://127.0.0.1:[0-9]*' "$TMP/log.out" | head -1 | sed 's/.*://')
-  [[ -n $APORT ]] && break
-  sleep 0.1
-done
+APORT=$(wait_api_port "$TMP/log.out")
 [[ -n $APORT ]] || { cat "$TMP/log.out" "$TMP/log"; echo "FAIL: the API did not start with serve --data"; exit 1; }
 S='[[:space:]]+'
 
@@ -115,12 +110,7 @@ if command -v aws >/dev/null; then
   # INSYNC dig must already see the change, with no retry.
   "$BIN" api --data "$DATA" --api-listen 127.0.0.1:0 >"$TMP/api.out" 2>"$TMP/api.log" &
   API_PID=$!
-  APORT2=
-  for _ in $(seq 1 100); do
-    APORT2=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$TMP/api.out" | head -1 | sed 's/.*://')
-    [[ -n $APORT2 ]] && break
-    sleep 0.1
-  done
+  APORT2=$(wait_api_port "$TMP/api.out")
   CHECKS=$((CHECKS + 1))
   if [[ -z $APORT2 ]]; then
     fail "zonekeeper api did not start: $(cat "$TMP/api.out" "$TMP/api.log")"
