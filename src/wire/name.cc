@@ -232,8 +232,11 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
   while (na > 0 && nb > 0) {
     --na;
     --nb;
-    auto la = a.label(na);
-    auto lb = b.label(nb);
+    // From the offsets already found: label(i) would walk the name again.
+    const std::string_view la =
+        std::string_view(a.wire_).substr(oa[na] + 1U, static_cast<std::uint8_t>(a.wire_[oa[na]]));
+    const std::string_view lb =
+        std::string_view(b.wire_).substr(ob[nb] + 1U, static_cast<std::uint8_t>(b.wire_[ob[nb]]));
     std::size_t n = std::min(la.size(), lb.size());
     for (std::size_t i = 0; i < n; ++i) {
       auto ca = asciiLower(static_cast<std::uint8_t>(la[i]));
