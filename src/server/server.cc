@@ -193,10 +193,15 @@ Status Server::start() {
         return fail(tcp.error());
       }
       tcpFds.push_back(*tcp);
+      // One UDP and one TCP socket per worker on the same address: the kernel
+      // spreads datagrams and new connections over them (SO_REUSEPORT).
       for (unsigned w = 1; w < options_.workers; ++w) {
         auto fd = openSocket(a, SOCK_DGRAM);
         if (!fd) return fail(fd.error());
         udpFds.push_back(*fd);
+        auto tfd = openSocket(a, SOCK_STREAM);
+        if (!tfd) return fail(tfd.error());
+        tcpFds.push_back(*tfd);
       }
       break;
     }
@@ -213,6 +218,7 @@ Status Server::start() {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufBytes, sizeof bufBytes);
   }
   stopping_ = false;
+  tcpOpen_ = 0;
   fds_ = udpFds;
   fds_.insert(fds_.end(), tcpFds.begin(), tcpFds.end());
   counters_.clear();
@@ -348,6 +354,7 @@ void Server::tcpLoop(int listenFd, ThreadCounters& counters) {
     ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
     conns.erase(fd);
+    tcpOpen_.fetch_sub(1, std::memory_order_relaxed);
     counters.connections.store(conns.size(), std::memory_order_relaxed);
   };
   auto updateInterest = [&](Connection& c) {
@@ -411,8 +418,11 @@ void Server::tcpLoop(int listenFd, ThreadCounters& counters) {
         for (;;) {
           int cfd = ::accept4(listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
           if (cfd < 0) break;
-          if (conns.size() >= options_.tcpMaxConnections) {
-            ::close(cfd);  // over the cap: refuse rather than starve open connections
+          // The cap counts every worker's connections: over it, refuse rather
+          // than starve the open ones.
+          if (tcpOpen_.fetch_add(1, std::memory_order_relaxed) >= options_.tcpMaxConnections) {
+            tcpOpen_.fetch_sub(1, std::memory_order_relaxed);
+            ::close(cfd);
             continue;
           }
           int one = 1;
@@ -469,6 +479,7 @@ void Server::tcpLoop(int listenFd, ThreadCounters& counters) {
     }
   }
   for (auto& [fd, c] : conns) ::close(fd);
+  tcpOpen_.fetch_sub(static_cast<unsigned>(conns.size()), std::memory_order_relaxed);
   ::close(ep);
 }
 

@@ -96,6 +96,8 @@ class Server {
   ServerOptions options_;
   query::AliasResolver* aliasResolver_;
   std::atomic<bool> stopping_{false};
+  // Open TCP connections over every worker, held under options_.tcpMaxConnections.
+  std::atomic<unsigned> tcpOpen_{0};
   std::vector<int> fds_;
   std::vector<std::thread> threads_;
   std::vector<std::unique_ptr<ThreadCounters>> counters_;

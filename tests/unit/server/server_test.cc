@@ -199,6 +199,64 @@ TEST_F(ServerTest, TcpConnectionCap) {
   ::close(c);
 }
 
+// The cap holds over all workers' listening sockets, whichever one the kernel
+// hands each connection to.
+TEST_F(ServerTest, TcpConnectionCapCountsEveryWorker) {
+  ServerOptions o;
+  o.workers = 4;
+  o.tcpMaxConnections = 3;
+  startServer(o);
+  auto fq = frame(query("www.example.com."));
+  std::vector<int> open;
+  for (int i = 0; i < 3; ++i) {
+    int fd = connectTcp();
+    ::send(fd, fq.data(), fq.size(), 0);
+    EXPECT_FALSE(readMessage(fd).empty()) << "connection " << i;
+    open.push_back(fd);
+  }
+  int refused = 0;
+  for (int i = 0; i < 8; ++i) {  // 8 more: whichever worker takes them, all are over the cap
+    int fd = connectTcp();
+    if (peerClosed(fd, 2000)) ++refused;
+    ::close(fd);
+  }
+  EXPECT_EQ(refused, 8);
+  ::close(open.back());  // one slot frees up
+  open.pop_back();
+  bool answered = false;
+  for (int attempt = 0; attempt < 50 && !answered; ++attempt) {  // the close reaches the server soon
+    int fd = connectTcp();
+    ::send(fd, fq.data(), fq.size(), 0);
+    answered = !readMessage(fd, 200).empty();
+    ::close(fd);
+  }
+  EXPECT_TRUE(answered);
+  for (int fd : open) ::close(fd);
+}
+
+// With several workers each has its own TCP listening socket; every connection
+// is served, and the connections gauge adds them up.
+TEST_F(ServerTest, TcpConnectionsSpreadOverWorkers) {
+  ServerOptions o;
+  o.workers = 4;
+  startServer(o);
+  std::vector<int> fds;
+  for (std::uint16_t i = 0; i < 32; ++i) {
+    int fd = connectTcp();
+    auto f = frame(query("www.example.com.", i));
+    ASSERT_EQ(::send(fd, f.data(), f.size(), 0), static_cast<ssize_t>(f.size()));
+    fds.push_back(fd);
+  }
+  for (std::uint16_t i = 0; i < 32; ++i) {
+    auto m = readMessage(fds[i]);
+    ASSERT_GE(m.size(), 12U);
+    EXPECT_EQ((m[0] << 8) | m[1], i);
+  }
+  EXPECT_EQ(server_->totals(query::Transport::Tcp).connections, 32U);
+  EXPECT_EQ(server_->totals(query::Transport::Tcp).responses, 32U);
+  for (int fd : fds) ::close(fd);
+}
+
 TEST_F(ServerTest, GarbageDoesNotStopAnswers) {
   startServer({});
   int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
