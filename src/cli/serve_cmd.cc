@@ -255,6 +255,19 @@ void runServe(const ServeArgs& args, RunControl* control) {
   for (ZoneSource& z : sources) {
     if (!loadZone(z, table)) fail(kExitFailed, "not starting: a zone failed to load");
   }
+  // ALIAS targets outside the served zones (created before the publisher, which tells it
+  // about new zones, and destroyed after it).
+  std::unique_ptr<query::UpstreamAliasResolver> resolver;
+  if (!args.aliasResolver.empty()) {
+    auto a = server::ListenAddress::parse(args.aliasResolver);
+    if (!a) a = server::ListenAddress::parse(args.aliasResolver + ":53");
+    if (!a)
+      fail(kExitUsage, fmt::format("bad --alias-resolver '{}': expected ADDR[:PORT]", args.aliasResolver));
+    query::UpstreamOptions uo;
+    uo.upstream = a->addr;
+    uo.upstreamLength = a->length;
+    resolver = std::make_unique<query::UpstreamAliasResolver>(uo);
+  }
   // Hosted zones from the store; a name also given with --zone is an error.
   std::unique_ptr<store::SqliteZoneStore> ownedStore;
   store::SqliteZoneStore* zoneStore = nullptr;
@@ -286,6 +299,9 @@ void runServe(const ServeArgs& args, RunControl* control) {
     po.serverName = fmt::format("serve-{}", ::getpid());
     po.pollInterval = std::chrono::milliseconds(args.storePollMs);
     po.log = [](const std::string& line) { logLine("{}", line); };
+    po.onPublished = [r = resolver.get()](const std::string&, std::uint32_t) {
+      if (r != nullptr) r->targetsChanged();
+    };
     for (const auto& hz : std::get<0>(list)) {
       for (const ZoneSource& z : sources) {
         if (z.origin == hz.name) {
@@ -304,27 +320,15 @@ void runServe(const ServeArgs& args, RunControl* control) {
     logLine("{} hosted zone(s) from {} published in {} ms", std::get<0>(list).size(), path, ms);
     ::malloc_trim(0);
   }
-  std::unique_ptr<query::UpstreamAliasResolver> resolver;
-  auto watchTargets = [&] {
-    if (!resolver) return;
-    auto targets = query::externalAliasTargets(*table.current());
-    for (const auto& t : targets) {
+  if (resolver) {
+    // Targets come from the served zones: now, on SIGHUP, and after each store publication.
+    resolver->setTargetSource([&table] { return query::externalAliasTargets(*table.current()); });
+    for (const auto& t : query::externalAliasTargets(*table.current())) {
       resolver->watch({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()});
     }
     resolver->prime(std::chrono::milliseconds(3000));
-  };
-  if (!args.aliasResolver.empty()) {
-    auto a = server::ListenAddress::parse(args.aliasResolver);
-    if (!a) a = server::ListenAddress::parse(args.aliasResolver + ":53");
-    if (!a)
-      fail(kExitUsage, fmt::format("bad --alias-resolver '{}': expected ADDR[:PORT]", args.aliasResolver));
-    query::UpstreamOptions uo;
-    uo.upstream = a->addr;
-    uo.upstreamLength = a->length;
-    resolver = std::make_unique<query::UpstreamAliasResolver>(uo);
-    watchTargets();
     resolver->start();
-    logLine("ALIAS targets outside our zones are resolved through {}", a->toText());
+    logLine("ALIAS targets outside our zones are resolved through {}", args.aliasResolver);
   }
   server::Server srv(table, opts, resolver.get());
   if (auto st = srv.start(); !st) fail(kExitFailed, st.error().message);
@@ -358,7 +362,7 @@ void runServe(const ServeArgs& args, RunControl* control) {
       }
     }
     logLine("SIGHUP: {} zone(s) reloaded", reloaded);
-    if (reloaded != 0) watchTargets();
+    if (reloaded != 0 && resolver) resolver->targetsChanged();
   };
   if (control != nullptr) {
     control->markReady();

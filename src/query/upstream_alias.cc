@@ -9,9 +9,7 @@
 namespace zk::query {
 namespace {
 
-std::uint16_t get16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
+std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
 
 void put16(std::vector<std::uint8_t>& v, std::uint16_t x) {
   v.push_back(static_cast<std::uint8_t>(x >> 8));
@@ -31,9 +29,7 @@ bool skipAndCompare(std::span<const std::uint8_t> msg, std::size_t& off, std::sp
 UpstreamAliasResolver::UpstreamAliasResolver(UpstreamOptions options)
     : options_(options), cache_(std::make_shared<const Map>()) {}
 
-UpstreamAliasResolver::~UpstreamAliasResolver() {
-  stop();
-}
+UpstreamAliasResolver::~UpstreamAliasResolver() { stop(); }
 
 std::string UpstreamAliasResolver::key(std::span<const std::uint8_t> target, wire::RRType type) {
   std::string k(reinterpret_cast<const char*>(target.data()), target.size());
@@ -47,6 +43,19 @@ void UpstreamAliasResolver::watch(std::span<const std::uint8_t> lowerTarget) {
     std::string k = key(lowerTarget, t);
     if (std::find(watched_.begin(), watched_.end(), k) == watched_.end()) watched_.push_back(std::move(k));
   }
+}
+
+void UpstreamAliasResolver::setTargetSource(TargetSource source) {
+  std::lock_guard lock(mutex_);
+  targetSource_ = std::move(source);
+}
+
+void UpstreamAliasResolver::targetsChanged() {
+  {
+    std::lock_guard lock(mutex_);
+    targetsDirty_ = true;
+  }
+  wake_.notify_all();
 }
 
 bool UpstreamAliasResolver::lookup(std::span<const std::uint8_t> target, wire::RRType type,
@@ -211,12 +220,51 @@ void UpstreamAliasResolver::stop() {
 }
 
 void UpstreamAliasResolver::refreshLoop() {
+  auto lastScan = Clock::now() - kRescanInterval;
   while (!stopping_.load()) {
     std::vector<std::string> due;
+    TargetSource source;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_.load() || !pending_.empty(); });
+      wake_.wait_for(lock, std::chrono::seconds(1),
+                     [&] { return stopping_.load() || !pending_.empty() || targetsDirty_; });
       if (stopping_.load()) return;
+      if (targetsDirty_ && targetSource_) {
+        // At most one rescan per interval however often zones are published.
+        auto left = kRescanInterval - (Clock::now() - lastScan);
+        if (left > Clock::duration::zero()) wake_.wait_for(lock, left, [&] { return stopping_.load(); });
+        if (stopping_.load()) return;
+        targetsDirty_ = false;
+        source = targetSource_;
+      }
+    }
+    if (source) {
+      // Read the zones without the lock: lookups on the query path never wait for it.
+      lastScan = Clock::now();
+      std::vector<std::string> keys;
+      for (const std::string& t : source()) {
+        std::span<const std::uint8_t> lw(reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
+        for (wire::RRType type : {wire::RRType::A, wire::RRType::AAAA}) keys.push_back(key(lw, type));
+      }
+      std::sort(keys.begin(), keys.end());
+      std::lock_guard lock(mutex_);
+      // Every target a zone uses is watched, so a cached one that is not is no
+      // longer used: forget it rather than refresh it forever.
+      auto cache = cache_.load(std::memory_order_acquire);
+      bool unused = std::any_of(cache->begin(), cache->end(), [&](const auto& kv) {
+        return !std::binary_search(keys.begin(), keys.end(), kv.first);
+      });
+      if (unused) {
+        auto next = std::make_shared<Map>();
+        for (const auto& [k, e] : *cache) {
+          if (std::binary_search(keys.begin(), keys.end(), k)) next->emplace(k, e);
+        }
+        cache_.store(std::move(next), std::memory_order_release);
+      }
+      watched_ = std::move(keys);
+    }
+    {
+      std::unique_lock lock(mutex_);
       due.swap(pending_);
       auto cache = cache_.load();
       auto now = Clock::now();

@@ -7,7 +7,9 @@
 // waits for the network. A background thread resolves new targets and
 // refreshes entries before their TTL runs out. A target seen for the first
 // time on the query path is queued and answered SERVFAIL until resolved;
-// targets found in zone files are resolved before serving starts (prime()).
+// targets found in zone files are resolved before serving starts (prime()),
+// and targets of zones published later (the store: an API change adding an
+// alias) are resolved as soon as targetsChanged() says the zones changed.
 // When the upstream fails, an expired entry is served with TTL 30 for up to
 // an hour (RFC 8767 serve-stale); after that the answer is SERVFAIL.
 
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -51,6 +54,15 @@ class UpstreamAliasResolver : public AliasResolver {
 
   // Keeps A and AAAA of this lower-cased wire name resolved.
   void watch(std::span<const std::uint8_t> lowerTarget);
+  // Where the targets to keep resolved come from (lower-cased wire names):
+  // called on the background thread after targetsChanged(), at most every
+  // kRescanInterval; its result replaces the watched list, so targets no zone
+  // uses any more stop being refreshed.
+  using TargetSource = std::function<std::vector<std::string>()>;
+  static constexpr std::chrono::milliseconds kRescanInterval{20};
+  void setTargetSource(TargetSource source);
+  // The served zones changed: re-read the targets soon. Cheap, any thread.
+  void targetsChanged();
   // Resolves every watched target not yet cached, spending at most `budget`.
   void prime(std::chrono::milliseconds budget);
   void start();
@@ -88,6 +100,8 @@ class UpstreamAliasResolver : public AliasResolver {
   std::condition_variable wake_;
   std::vector<std::string> watched_;  // keys
   std::vector<std::string> pending_;  // keys first seen on the query path
+  TargetSource targetSource_;         // guarded by mutex_
+  bool targetsDirty_ = false;         // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::atomic<std::uint16_t> nextId_{1};

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "../query/golden_util.h"
@@ -325,6 +326,73 @@ TEST_F(ServerTest, UpstreamAliasResolverLearnsAndCaches) {
   EXPECT_TRUE(primed.lookup(www.bytes(), wire::RRType::A, ans));
   EXPECT_TRUE(primed.lookup(www.bytes(), wire::RRType::AAAA, ans));  // negative entry: known, no addresses
   EXPECT_TRUE(ans.addresses.empty());
+}
+
+// A target that appears in a zone published later (an API change adding an
+// alias) is resolved after targetsChanged(), before any query asks for it; a
+// target no zone uses any more is forgotten.
+TEST_F(ServerTest, UpstreamAliasResolverFollowsTargetSource) {
+  startServer({});
+  query::UpstreamOptions uo;
+  uo.upstream = addr_.addr;
+  uo.upstreamLength = addr_.length;
+  uo.timeout = std::chrono::milliseconds(500);
+  query::UpstreamAliasResolver r(uo);
+  auto www = wire::Name::fromText("www.example.com.")->lowercased();
+  auto ns1 = wire::Name::fromText("ns1.example.com.")->lowercased();
+  auto asString = [](const wire::Name& n) {
+    return std::string(reinterpret_cast<const char*>(n.bytes().data()), n.bytes().size());
+  };
+  std::mutex m;
+  std::vector<std::string> targets;
+  int scans = 0;
+  r.setTargetSource([&] {
+    std::lock_guard lock(m);
+    ++scans;
+    return targets;
+  });
+  r.start();
+  query::AliasAnswer ans;
+  // One lookup after a pause: a miss would only queue the target (learning on
+  // the query path), so a hit shows the source made it known beforehand.
+  auto known = [&](const wire::Name& n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    return r.lookup(n.bytes(), wire::RRType::A, ans);
+  };
+  {
+    std::lock_guard lock(m);
+    targets = {asString(www)};
+  }
+  r.targetsChanged();
+  ASSERT_TRUE(known(www));  // never looked up before: resolved because a zone uses it
+  EXPECT_EQ(std::vector<std::uint8_t>(ans.addresses.begin(), ans.addresses.end()),
+            (std::vector<std::uint8_t>{192, 0, 2, 2}));
+  {
+    std::lock_guard lock(m);
+    targets = {asString(ns1)};
+  }
+  r.targetsChanged();
+  ASSERT_TRUE(known(ns1));
+  bool forgotten = false;
+  for (int i = 0; i < 100 && !forgotten; ++i) {
+    forgotten = !r.lookup(www.bytes(), wire::RRType::A, ans);
+    if (!forgotten) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(forgotten);
+  // Many notifications in a burst cost few rescans (one per kRescanInterval).
+  int before = 0;
+  {
+    std::lock_guard lock(m);
+    before = scans;
+  }
+  for (int i = 0; i < 1000; ++i) r.targetsChanged();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lock(m);
+    EXPECT_GE(scans - before, 1);
+    EXPECT_LE(scans - before, 10);
+  }
+  r.stop();
 }
 
 TEST_F(ServerTest, UpstreamAliasResolverWithoutUpstreamFails) {
