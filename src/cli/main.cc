@@ -4,8 +4,8 @@
 
 #include "cli/api_commands.h"
 #include "cli/commands.h"
-#include "cli/zone_store_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/zone_store_cmd.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -23,13 +23,9 @@ constexpr std::uint16_t kCd = 0x0010;
 constexpr std::size_t kHeaderSize = 12;
 constexpr std::size_t kOptSize = 11;  // root owner, TYPE, CLASS, TTL, RDLENGTH 0
 
-constexpr std::uint16_t code(RRType t) {
-  return static_cast<std::uint16_t>(t);
-}
+constexpr std::uint16_t code(RRType t) { return static_cast<std::uint16_t>(t); }
 
-std::uint16_t get16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
+std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
 std::uint32_t get32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }

@@ -15,9 +15,7 @@ namespace zk::server {
 MetricsHttpServer::MetricsHttpServer(ListenAddress address, Render render)
     : address_(address), render_(std::move(render)) {}
 
-MetricsHttpServer::~MetricsHttpServer() {
-  stop();
-}
+MetricsHttpServer::~MetricsHttpServer() { stop(); }
 
 Status MetricsHttpServer::start() {
   fd_ = ::socket(address_.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -22,9 +22,7 @@ constexpr std::size_t kTcpMaxMessage = 65535;
 constexpr std::size_t kTcpMaxPendingOut = 256 * 1024;  // stop reading a client that does not read
 constexpr int kPollMs = 200;                           // how often loops look at the stop flag
 
-std::string errnoText(int e) {
-  return std::strerror(e);
-}
+std::string errnoText(int e) { return std::strerror(e); }
 
 }  // namespace
 
@@ -98,9 +96,7 @@ void ListenAddress::setPort(std::uint16_t p) {
 Server::Server(const zone::ZoneTable& zones, ServerOptions options, query::AliasResolver* aliasResolver)
     : zones_(zones), options_(std::move(options)), aliasResolver_(aliasResolver) {}
 
-Server::~Server() {
-  stop();
-}
+Server::~Server() { stop(); }
 
 namespace {
 

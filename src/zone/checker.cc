@@ -40,9 +40,7 @@ std::uint64_t hashName(std::span<const std::uint8_t> w) {
 constexpr std::uint64_t makeSlot(std::uint32_t id, std::uint64_t hash) {
   return (hash >> 32 << 32) | (id + 1ULL);
 }
-constexpr std::uint32_t slotId(std::uint64_t slot) {
-  return static_cast<std::uint32_t>(slot) - 1;
-}
+constexpr std::uint32_t slotId(std::uint64_t slot) { return static_cast<std::uint32_t>(slot) - 1; }
 constexpr bool slotHashMatches(std::uint64_t slot, std::uint64_t hash) {
   return (slot >> 32) == (hash >> 32);
 }

@@ -19,9 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   opts.maxErrors = 100;
   zk::zone::ZoneRecords zone(origin, zk::wire::RRClass::IN);
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto parsed = zk::zonefile::parseZoneBuffer(text, "fuzz.zone", opts, [&](const zk::zonefile::RecordView& r) {
-    (void)zone.add(r.owner, r.type, r.ttl, r.rdata, r.location);
-  });
+  auto parsed =
+      zk::zonefile::parseZoneBuffer(text, "fuzz.zone", opts, [&](const zk::zonefile::RecordView& r) {
+        (void)zone.add(r.owner, r.type, r.ttl, r.rdata, r.location);
+      });
   for (const auto& d : parsed.diagnostics) (void)zk::zonefile::formatDiagnostic(parsed.files, d);
   auto checked = zk::zone::checkZone(zone);
   for (const auto& d : checked.diagnostics) (void)zk::zonefile::formatDiagnostic(parsed.files, d);
