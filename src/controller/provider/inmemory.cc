@@ -21,6 +21,7 @@ std::string bare(const wire::Name& n) {
 Status InMemoryProvider::createZone(const wire::Name& zone) {
   std::lock_guard lock(mu_);
   zones_.try_emplace(zone.lowercased());
+  ++version_;
   return {};
 }
 
@@ -31,6 +32,7 @@ Status InMemoryProvider::put(const Endpoint& e) {
   auto zone = findZone(e.dnsName, names);
   if (!zone) return Error(fmt::format("{}: no zone for this name", bare(e.dnsName)));
   auto& recs = zones_[names[*zone]];
+  ++version_;
   Endpoint copy = e;
   copy.normalize();
   copy.labels.clear();
@@ -144,7 +146,13 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
   }
   zones_ = std::move(next);
   ++applies_;
+  ++version_;
   return {};
+}
+
+Result<std::optional<std::string>> InMemoryProvider::recordsVersion() {
+  std::lock_guard lock(mu_);
+  return std::optional<std::string>(std::to_string(version_));
 }
 
 Status loadZoneFile(InMemoryProvider& provider, const std::string& path, const wire::Name& origin) {

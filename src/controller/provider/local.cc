@@ -147,6 +147,14 @@ Result<std::vector<wire::Name>> LocalProvider::zones() {
   return out;
 }
 
+Result<std::optional<std::string>> LocalProvider::recordsVersion() {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  std::string v;
+  for (const auto& z : *hz) v += fmt::format("{}:{}:{};", z.id, z.serial, z.recordSetCount);
+  return std::optional<std::string>(std::move(v));
+}
+
 Result<std::vector<Endpoint>> LocalProvider::records() {
   auto hz = hostedZones();
   if (!hz) return hz.error();

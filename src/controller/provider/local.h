@@ -34,6 +34,10 @@ class LocalProvider final : public Provider {
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;
   Status applyChanges(const Changes& changes) override;
+  // Every hosted zone's id, SOA serial and record set count: the store bumps
+  // the serial (RFC 1982, forward only) in the transaction of every change
+  // batch, whoever sends it (API, other processes on the same store).
+  Result<std::optional<std::string>> recordsVersion() override;
 
  private:
   Result<std::vector<store::HostedZone>> hostedZones();

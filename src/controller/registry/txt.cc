@@ -96,6 +96,17 @@ Result<wire::Name> TxtRegistry::checkedTxtName(const wire::Name& name, wire::RRT
 }
 
 Result<std::vector<Endpoint>> TxtRegistry::records() {
+  auto shared = sharedRecords();
+  if (!shared) return shared.error();
+  return **shared;
+}
+
+Result<SharedEndpoints> TxtRegistry::sharedRecords() {
+  std::lock_guard lock(listMu_);
+  return cachedListing(provider_, version_, cached_, [&] { return listOwned(); });
+}
+
+Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
   auto zones = provider_.zones();
   if (!zones) return zones.error();
   auto recs = provider_.records();

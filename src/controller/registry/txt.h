@@ -33,6 +33,8 @@ class TxtRegistry final : public Registry {
   static Result<std::unique_ptr<TxtRegistry>> make(Provider& provider, TxtRegistryOptions options);
 
   Result<std::vector<Endpoint>> records() override;
+  // Cached while the provider's recordsVersion() is unchanged.
+  Result<SharedEndpoints> sharedRecords() override;
   Status applyChanges(const Changes& changes) override;
   [[nodiscard]] std::string ownerId() const override { return options_.ownerId; }
   Provider& provider() override { return provider_; }
@@ -50,13 +52,19 @@ class TxtRegistry final : public Registry {
       : provider_(provider), options_(std::move(options)) {}
   [[nodiscard]] Result<wire::Name> compose(const wire::Name& name, std::string_view typeText,
                                            bool typed) const;
+  // Lists the provider and attaches owners (sets ownershipTxt_ and zones_).
+  Result<std::vector<Endpoint>> listOwned();
 
   Provider& provider_;
   TxtRegistryOptions options_;
-  std::mutex mu_;
-  // Ownership TXT record sets seen by the last records(), by lower-cased name.
+  std::mutex mu_;      // guards the members below
+  std::mutex listMu_;  // one listing at a time (held before mu_)
+  // Ownership TXT record sets seen by the last listing, by lower-cased name.
   std::map<wire::Name, Endpoint> ownershipTxt_;
   std::vector<wire::Name> zones_;
+  // The last listing and the provider version it was read at (under listMu_).
+  std::optional<std::string> version_;
+  SharedEndpoints cached_;
 };
 
 }  // namespace zk::controller

@@ -44,31 +44,39 @@ Status ManifestDirectory::reload() {
     return Error(loadError_);
   }
   std::sort(paths.begin(), paths.end());
-  std::map<std::string, Objects> files;
-  std::vector<ManifestDiagnostic> diags;
-  std::map<std::string, Objects> previous;
+  std::map<std::string, File> previous;
   {
     std::lock_guard lock(mu_);
-    previous = files_;
+    previous = files_;  // shares the object groups
   }
+  std::map<std::string, File> files;
+  std::vector<ManifestDiagnostic> diags;
   for (const auto& p : paths) {
     const std::string file = p.string();
+    const auto prev = previous.find(file);
     std::ifstream in(p, std::ios::binary);
     std::ostringstream buf;
     if (in) buf << in.rdbuf();
-    if (!in || buf.str().size() > kMaxManifestBytes) {
-      diags.push_back({file, 0, in ? "file too large; skipped" : "cannot read; skipped"});
-      if (auto it = previous.find(file); it != previous.end()) files.emplace(file, it->second);
-      continue;
+    std::string text = std::move(buf).str();
+    File entry;
+    if (!in || text.size() > kMaxManifestBytes) {
+      entry.diagnostics.push_back({file, 0, in ? "file too large; skipped" : "cannot read; skipped"});
+      if (prev != previous.end()) entry.objects = prev->second.objects;
+    } else if (prev != previous.end() && prev->second.text == text) {
+      entry = prev->second;  // unchanged bytes: same objects, same group pointer
+    } else {
+      auto parsed = parseManifests(text, file);
+      entry.diagnostics = std::move(parsed.diagnostics);
+      if (parsed.syntaxError) {
+        // Keep what the file said before it broke: a typo must not delete records.
+        if (prev != previous.end()) entry.objects = prev->second.objects;
+      } else {
+        entry.objects = std::make_shared<const Objects>(std::move(parsed.objects));
+      }
+      entry.text = std::move(text);
     }
-    auto parsed = parseManifests(buf.str(), file);
-    diags.insert(diags.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
-    if (parsed.syntaxError) {
-      // Keep what the file said before it broke: a typo must not delete records.
-      if (auto it = previous.find(file); it != previous.end()) files.emplace(file, it->second);
-      continue;
-    }
-    files.emplace(file, std::move(parsed.objects));
+    diags.insert(diags.end(), entry.diagnostics.begin(), entry.diagnostics.end());
+    files.emplace(file, std::move(entry));
   }
   std::lock_guard lock(mu_);
   files_ = std::move(files);
@@ -78,14 +86,30 @@ Status ManifestDirectory::reload() {
   return {};
 }
 
-Result<Objects> ManifestDirectory::list() {
+Result<std::vector<ObjectGroup>> ObjectSource::groups() {
+  auto objects = list();
+  if (!objects) return objects.error();
+  return std::vector<ObjectGroup>{std::make_shared<const Objects>(std::move(*objects))};
+}
+
+Result<std::vector<ObjectGroup>> ManifestDirectory::groups() {
   std::lock_guard lock(mu_);
   if (!loadError_.empty()) return Error(loadError_);
   if (!loaded_) return Error("manifests not loaded yet");
+  std::vector<ObjectGroup> out;
+  for (const auto& [_, f] : files_) {
+    if (f.objects) out.push_back(f.objects);
+  }
+  return out;
+}
+
+Result<Objects> ManifestDirectory::list() {
+  auto gs = groups();
+  if (!gs) return gs.error();
   Objects out;
-  for (const auto& [_, objs] : files_) {
-    out.ingresses.insert(out.ingresses.end(), objs.ingresses.begin(), objs.ingresses.end());
-    out.services.insert(out.services.end(), objs.services.begin(), objs.services.end());
+  for (const auto& g : *gs) {
+    out.ingresses.insert(out.ingresses.end(), g->ingresses.begin(), g->ingresses.end());
+    out.services.insert(out.services.end(), g->services.begin(), g->services.end());
   }
   return out;
 }
