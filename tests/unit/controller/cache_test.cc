@@ -1,0 +1,282 @@
+// What the controller keeps between cycles must never hide a change: a file
+// edited, added or deleted, a record changed or deleted behind the controller's
+// back (in the provider, or through the store as the API would), must be seen
+// by the next full cycle.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "controller/provider/inmemory.h"
+#include "controller/provider/local.h"
+#include "controller/reconcile/reconciler.h"
+#include "controller/registry/txt.h"
+#include "store/sqlite_zone_store.h"
+#include "test_util.h"
+
+namespace zk::controller {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ep;
+using testing::name;
+using wire::RRType;
+
+std::string ingress(std::string_view objectName, std::string_view host, std::string_view ip) {
+  return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + std::string(objectName) +
+         "\n  namespace: t\nspec:\n  rules:\n    - host: " + std::string(host) +
+         "\nstatus:\n  loadBalancer:\n    ingress:\n      - ip: " + std::string(ip) + "\n";
+}
+
+fs::path tempDir(std::string_view tag) {
+  auto d = fs::temp_directory_path() / (std::string("zk-cache-") + std::string(tag) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                                        "-" + std::to_string(static_cast<long>(::getpid())));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::trunc) << text; }
+
+const Endpoint* find(const std::vector<Endpoint>& v, std::string_view n, RRType t) {
+  for (const auto& e : v) {
+    if (e.dnsName == name(n) && e.type == t) return &e;
+  }
+  return nullptr;
+}
+
+std::string aTarget(Provider& p, std::string_view n) {
+  auto recs = p.records();
+  EXPECT_TRUE(recs.ok());
+  if (!recs) return {};
+  const auto* e = find(*recs, n, RRType::A);
+  return e ? targetToText(e->targets.at(0)) : std::string("(none)");
+}
+
+TEST(ManifestGroups, UnchangedFilesKeepTheirGroupChangedAddedDeletedOnesDoNot) {
+  const auto dir = tempDir("groups");
+  write(dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.1"));
+  write(dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.2"));
+  ManifestDirectory src(dir.string());
+  ASSERT_TRUE(src.reload().ok());
+  auto g1 = src.groups();
+  ASSERT_TRUE(g1.ok());
+  ASSERT_EQ(g1->size(), 2u);
+
+  // Rewritten with the same bytes (mtime moves): same group. Same length,
+  // different bytes: a new group with the new address.
+  write(dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.1"));
+  write(dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.9"));
+  ASSERT_TRUE(src.reload().ok());
+  auto g2 = src.groups();
+  ASSERT_TRUE(g2.ok());
+  ASSERT_EQ(g2->size(), 2u);
+  EXPECT_EQ((*g2)[0].get(), (*g1)[0].get());
+  EXPECT_NE((*g2)[1].get(), (*g1)[1].get());
+  EXPECT_EQ((*g2)[1]->ingresses.at(0).loadBalancer.at(0).ip, "192.0.2.9");
+
+  // Deleted and added files.
+  fs::remove(dir / "a.yaml");
+  write(dir / "c.yaml", ingress("c", "c.example.com", "192.0.2.3"));
+  ASSERT_TRUE(src.reload().ok());
+  auto g3 = src.groups();
+  ASSERT_TRUE(g3.ok());
+  ASSERT_EQ(g3->size(), 2u);
+  EXPECT_EQ((*g3)[0].get(), (*g2)[1].get());
+  EXPECT_EQ((*g3)[1]->ingresses.at(0).meta.name, "c");
+  auto all = src.list();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->ingresses.size(), 2u);
+  EXPECT_EQ(all->ingresses[0].meta.name, "b");
+
+  // A file that breaks keeps its objects (and diagnostics) until fixed, also
+  // when it is read again unchanged.
+  write(dir / "b.yaml", "kind: Ingress\nmetadata: {name: [\n");
+  ASSERT_TRUE(src.reload().ok());
+  ASSERT_TRUE(src.reload().ok());
+  EXPECT_EQ(src.diagnostics().size(), 1u);
+  auto g4 = src.groups();
+  ASSERT_TRUE(g4.ok());
+  ASSERT_EQ(g4->size(), 2u);
+  EXPECT_EQ((*g4)[0].get(), (*g2)[1].get());
+  fs::remove_all(dir);
+}
+
+TEST(RegistryCache, ListedAgainOnlyWhenTheProviderChanged) {
+  InMemoryProvider p;
+  ASSERT_TRUE(p.createZone(name("example.com")).ok());
+  ASSERT_TRUE(p.put(ep("hand.example.com", RRType::A, {"192.0.2.1"}, 300)).ok());
+  auto reg = TxtRegistry::make(p, {"me", "", "", ""});
+  ASSERT_TRUE(reg.ok());
+  auto r1 = (*reg)->sharedRecords();
+  ASSERT_TRUE(r1.ok());
+  auto r2 = (*reg)->sharedRecords();
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r1->get(), r2->get());  // unchanged provider: the same listing
+
+  // A change behind the registry's back.
+  ASSERT_TRUE(p.put(ep("other.example.com", RRType::A, {"192.0.2.2"}, 300)).ok());
+  auto r3 = (*reg)->sharedRecords();
+  ASSERT_TRUE(r3.ok());
+  EXPECT_NE(find(**r3, "other.example.com", RRType::A), nullptr);
+
+  // Its own change: listed again, with the owner attached.
+  Changes c;
+  c.create.push_back(ep("mine.example.com", RRType::A, {"192.0.2.3"}, 300, {}, "ingress/t/m"));
+  ASSERT_TRUE((*reg)->applyChanges(c).ok());
+  auto r4 = (*reg)->sharedRecords();
+  ASSERT_TRUE(r4.ok());
+  const auto* mine = find(**r4, "mine.example.com", RRType::A);
+  ASSERT_NE(mine, nullptr);
+  EXPECT_EQ(mine->owner(), "me");
+
+  NoopRegistry noop(p);
+  auto n1 = noop.sharedRecords();
+  auto n2 = noop.sharedRecords();
+  ASSERT_TRUE(n1.ok() && n2.ok());
+  EXPECT_EQ(n1->get(), n2->get());
+  ASSERT_TRUE(p.put(ep("late.example.com", RRType::A, {"192.0.2.4"}, 300)).ok());
+  auto n3 = noop.sharedRecords();
+  ASSERT_TRUE(n3.ok());
+  EXPECT_NE(find(**n3, "late.example.com", RRType::A), nullptr);
+}
+
+// One reconciler over a manifest directory; the provider is set by the test.
+struct Scenario {
+  fs::path dir;
+  std::unique_ptr<ManifestDirectory> source;
+  std::unique_ptr<TxtRegistry> registry;
+  std::unique_ptr<Reconciler> reconciler;
+
+  Scenario(Provider& provider, std::string_view tag) : dir(tempDir(tag)) {
+    write(dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.1"));
+    write(dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.2"));
+    source = std::make_unique<ManifestDirectory>(dir.string());
+    EXPECT_TRUE(source->reload().ok());
+    auto reg = TxtRegistry::make(provider, {"me", "own-%{record_type}.", "", ""});
+    EXPECT_TRUE(reg.ok());
+    registry = std::move(*reg);
+    ReconcileOptions o;
+    o.plan.domainFilter = *DomainFilter::make({"example.com"}, {});
+    reconciler = std::make_unique<Reconciler>(*source, *registry, o, [](std::string_view) {});
+  }
+  ~Scenario() { fs::remove_all(dir); }
+  std::vector<std::string> cycle(bool narrow = false) {
+    auto r = reconciler->runOnce(narrow);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? testing::summary(r->changes) : std::vector<std::string>{"failed"};
+  }
+};
+
+using Summary = std::vector<std::string>;
+
+TEST(ReconcileCache, InMemoryRecordChangedOrDeletedByHandIsRepairedByTheNextCycle) {
+  InMemoryProvider p;
+  ASSERT_TRUE(p.createZone(name("example.com")).ok());
+  Scenario s(p, "inmem");
+  EXPECT_EQ(s.cycle(), (Summary{"create:a.example.com/A", "create:b.example.com/A"}));
+  EXPECT_TRUE(s.cycle().empty());
+  EXPECT_TRUE(s.cycle().empty());
+
+  // Changed by hand (not through the controller).
+  auto recs = p.records();
+  ASSERT_TRUE(recs.ok());
+  Changes hand;
+  hand.updateOld.push_back(*find(*recs, "a.example.com", RRType::A));
+  hand.updateNew.push_back(ep("a.example.com", RRType::A, {"198.51.100.7"}, 300));
+  ASSERT_TRUE(p.applyChanges(hand).ok());
+  EXPECT_EQ(s.cycle(), (Summary{"update:a.example.com/A"}));
+  EXPECT_EQ(aTarget(p, "a.example.com"), "192.0.2.1");
+
+  // Deleted by hand.
+  recs = p.records();
+  ASSERT_TRUE(recs.ok());
+  Changes del;
+  del.remove.push_back(*find(*recs, "b.example.com", RRType::A));
+  ASSERT_TRUE(p.applyChanges(del).ok());
+  EXPECT_EQ(s.cycle(), (Summary{"create:b.example.com/A"}));
+  EXPECT_TRUE(s.cycle().empty());
+
+  // A manifest edit seen by the source (reload) is planned by a full cycle and
+  // by an event cycle; a deleted file's records go away.
+  write(s.dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.5"));
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_EQ(s.cycle(true), (Summary{"update:a.example.com/A"}));
+  fs::remove(s.dir / "b.yaml");
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_EQ(s.cycle(true), (Summary{"delete:b.example.com/A"}));
+  EXPECT_EQ(aTarget(p, "b.example.com"), "(none)");
+  EXPECT_TRUE(s.cycle().empty());
+}
+
+class LocalStoreCache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = tempDir("store");
+    auto path = store::SqliteZoneStore::prepareDataDir((data_ / "data").string());
+    ASSERT_TRUE(path.ok()) << path.error().message;
+    store::SqliteStoreOptions o;
+    o.path = *path;
+    auto st = store::SqliteZoneStore::open(o);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    store_ = std::move(*st);
+    auto z = store_->createZone({name("example.com"), "cache-1", ""});
+    ASSERT_TRUE(std::holds_alternative<store::HostedZone>(z));
+    zoneId_ = std::get<store::HostedZone>(z).id;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(data_);
+  }
+  // A batch sent straight to the store, as the Route53 API would.
+  void storeChange(store::ChangeAction action, const Endpoint& e) {
+    auto rs = recordSetFromEndpoint(e, {});
+    ASSERT_TRUE(rs.ok());
+    store::ChangeBatch b;
+    b.changes.push_back({action, *rs});
+    auto r = store_->applyChanges(zoneId_, b);
+    ASSERT_TRUE(std::holds_alternative<store::ChangeInfo>(r))
+        << storeErrorText(std::get<store::StoreError>(r));
+  }
+  fs::path data_;
+  std::unique_ptr<store::SqliteZoneStore> store_;
+  std::string zoneId_;
+};
+
+TEST_F(LocalStoreCache, RecordChangedOrDeletedThroughTheStoreIsRepairedByTheNextCycle) {
+  LocalProvider p(*store_);
+  Scenario s(p, "local");
+  EXPECT_EQ(s.cycle(), (Summary{"create:a.example.com/A", "create:b.example.com/A"}));
+  EXPECT_TRUE(s.cycle().empty());
+
+  storeChange(store::ChangeAction::Upsert, ep("a.example.com", RRType::A, {"198.51.100.7"}, 300));
+  EXPECT_EQ(aTarget(p, "a.example.com"), "198.51.100.7");
+  EXPECT_EQ(s.cycle(), (Summary{"update:a.example.com/A"}));
+  EXPECT_EQ(aTarget(p, "a.example.com"), "192.0.2.1");
+  EXPECT_TRUE(s.cycle().empty());
+
+  storeChange(store::ChangeAction::Delete, ep("b.example.com", RRType::A, {"192.0.2.2"}, 300));
+  EXPECT_EQ(s.cycle(), (Summary{"create:b.example.com/A"}));
+  EXPECT_TRUE(s.cycle().empty());
+
+  // The ownership record removed by hand: the record is no longer ours, so
+  // the controller leaves it alone (a foreign record blocks the name).
+  storeChange(store::ChangeAction::Delete, [] {
+    Endpoint txt;
+    txt.dnsName = name("own-a.b.example.com");
+    txt.type = RRType::TXT;
+    txt.ttl = 300;
+    txt.targets.push_back(
+        Text{"heritage=external-dns,external-dns/owner=me,external-dns/resource=ingress/t/b"});
+    return txt;
+  }());
+  write(s.dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.8"));
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_TRUE(s.cycle().empty());
+  EXPECT_EQ(aTarget(p, "b.example.com"), "192.0.2.2");
+  EXPECT_EQ(s.reconciler->stats().skippedOwnerMismatch, 1u);
+}
+
+}  // namespace
+}  // namespace zk::controller
