@@ -1,5 +1,8 @@
 #include "controller/registry/txt.h"
 
+#include <optional>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "controller/endpoint/labels.h"
@@ -102,7 +105,7 @@ Result<std::vector<Endpoint>> TxtRegistry::records() {
 }
 
 Result<SharedEndpoints> TxtRegistry::sharedRecords() {
-  std::lock_guard lock(listMu_);
+  std::lock_guard lock(mu_);
   return cachedListing(provider_, version_, cached_, [&] { return listOwned(); });
 }
 
@@ -112,9 +115,11 @@ Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
   auto recs = provider_.records();
   if (!recs) return recs.error();
 
-  std::map<wire::Name, Endpoint> ownership;
-  std::map<wire::Name, Labels> owners;
+  // Hashed by name; Name's hash and == ignore case.
+  std::unordered_map<wire::Name, Endpoint> ownership;
+  std::unordered_map<wire::Name, Labels> owners;
   std::vector<Endpoint> out;
+  out.reserve(recs->size());
   for (auto& e : *recs) {
     if (e.type == wire::RRType::TXT) {
       bool isOwnership = false;
@@ -122,13 +127,14 @@ Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
         const auto* text = std::get_if<Text>(&t);
         if (!text) continue;
         if (auto labels = parseLabels(text->value)) {
-          owners.insert_or_assign(e.dnsName.lowercased(), std::move(*labels));
+          owners.insert_or_assign(e.dnsName, std::move(*labels));
           isOwnership = true;
           break;
         }
       }
       if (isOwnership) {
-        ownership.insert_or_assign(e.dnsName.lowercased(), e);
+        auto key = e.dnsName;
+        ownership.insert_or_assign(std::move(key), std::move(e));
         continue;
       }
     }
@@ -148,38 +154,41 @@ Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
       for (const auto& [k, v] : *found) e.labels.insert_or_assign(k, v);
     }
   }
-  std::lock_guard lock(mu_);
-  ownershipTxt_ = std::move(ownership);
+  ownershipTxt_ = std::move(ownership);  // mu_ is held by sharedRecords()
   zones_ = std::move(*zones);
   return out;
 }
 
 Status TxtRegistry::applyChanges(const Changes& changes) {
-  std::map<wire::Name, Endpoint> known;
-  std::vector<wire::Name> zones;
-  {
-    std::lock_guard lock(mu_);
-    known = ownershipTxt_;
-    zones = zones_;
-  }
-  if (zones.empty()) {
+  std::lock_guard lock(mu_);
+  std::vector<wire::Name> fetched;  // when nothing was listed yet
+  if (zones_.empty()) {
     auto z = provider_.zones();
     if (!z) return z.error();
-    zones = std::move(*z);
+    fetched = std::move(*z);
   }
+  const auto& zones = zones_.empty() ? fetched : zones_;
+  // Ownership records as they will be: this batch's edits over the last listing
+  // (merged into ownershipTxt_ once the batch is applied; nullopt = deleted).
+  std::unordered_map<wire::Name, std::optional<Endpoint>> edits;
+  auto known = [&](const wire::Name& name) -> const Endpoint* {
+    if (auto it = edits.find(name); it != edits.end()) return it->second ? &*it->second : nullptr;
+    auto it = ownershipTxt_.find(name);
+    return it == ownershipTxt_.end() ? nullptr : &it->second;
+  };
   Changes out;
   std::vector<std::string> problems;
 
   // Keeps the ownership TXT at `name` saying what `owned` needs.
   auto claim = [&](const wire::Name& name, const Endpoint& owned) -> bool {
     Endpoint want = ownershipRecord(name, owned, options_.ownerId);
-    auto it = known.find(name);
-    if (it == known.end()) {
+    const Endpoint* have = known(name);
+    if (!have) {
       out.create.push_back(want);
-      known.emplace(name, std::move(want));
+      edits.insert_or_assign(name, std::move(want));
       return true;
     }
-    const auto* text = std::get_if<Text>(&it->second.targets.front());
+    const auto* text = std::get_if<Text>(&have->targets.front());
     auto labels = text ? parseLabels(text->value) : Result<Labels>(Error("not text"));
     if (labels) {
       auto owner = labels->find(kOwnerLabel);
@@ -189,14 +198,13 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
         return false;
       }
     }
-    if (!sameTargets(it->second.targets, want.targets) || (want.ttl && want.ttl != it->second.ttl)) {
-      out.updateOld.push_back(it->second);
+    if (!sameTargets(have->targets, want.targets) || (want.ttl && want.ttl != have->ttl)) {
+      out.updateOld.push_back(*have);
       out.updateNew.push_back(want);
-      it->second = std::move(want);
+      edits.insert_or_assign(name, std::move(want));
     }
     return true;
   };
-
   for (const auto& e : changes.create) {
     auto name = checkedTxtName(e.dnsName, e.type, zones);
     if (!name) {
@@ -222,16 +230,21 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
   for (const auto& e : changes.remove) {
     out.remove.push_back(e);
     if (auto name = txtName(e.dnsName, e.type)) {
-      if (auto it = known.find(*name); it != known.end()) {
-        out.remove.push_back(it->second);
-        known.erase(it);
+      if (const Endpoint* have = known(*name)) {
+        out.remove.push_back(*have);
+        edits.insert_or_assign(*name, std::nullopt);
       }
     }
   }
   Status applied = out.empty() ? Status{} : provider_.applyChanges(out);
   if (applied) {
-    std::lock_guard lock(mu_);
-    ownershipTxt_ = std::move(known);
+    for (auto& [name, e] : edits) {
+      if (e) {
+        ownershipTxt_.insert_or_assign(name, std::move(*e));
+      } else {
+        ownershipTxt_.erase(name);
+      }
+    }
   }
   if (!applied) problems.insert(problems.begin(), applied.error().message);
   if (problems.empty()) return {};

@@ -14,7 +14,9 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "controller/registry/registry.h"
@@ -57,12 +59,12 @@ class TxtRegistry final : public Registry {
 
   Provider& provider_;
   TxtRegistryOptions options_;
-  std::mutex mu_;      // guards the members below
-  std::mutex listMu_;  // one listing at a time (held before mu_)
-  // Ownership TXT record sets seen by the last listing, by lower-cased name.
-  std::map<wire::Name, Endpoint> ownershipTxt_;
+  std::mutex mu_;  // guards the members below; held while listing and applying
+  // Ownership TXT record sets seen by the last listing (and changed by the
+  // registry since), by name (Name's hash and == ignore case).
+  std::unordered_map<wire::Name, Endpoint> ownershipTxt_;
   std::vector<wire::Name> zones_;
-  // The last listing and the provider version it was read at (under listMu_).
+  // The last listing and the provider version it was read at.
   std::optional<std::string> version_;
   SharedEndpoints cached_;
 };
