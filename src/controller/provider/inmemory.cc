@@ -1,6 +1,7 @@
 #include "controller/provider/inmemory.h"
 
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -65,7 +66,15 @@ Result<std::vector<Endpoint>> InMemoryProvider::records() {
 
 Status InMemoryProvider::applyChanges(const Changes& changes) {
   std::lock_guard lock(mu_);
-  auto next = zones_;  // applied to a copy, swapped in only when all is valid
+  // Applied in place with an undo log, rolled back unless all of it is valid
+  // (no copy of every zone per batch).
+  auto& next = zones_;
+  struct Undo {
+    ZoneRecords* zone;
+    RecordKey key;
+    std::optional<Endpoint> old;  // unset: the key did not exist
+  };
+  std::vector<Undo> undo;
   std::vector<wire::Name> names;
   for (const auto& [z, _] : next) names.push_back(z);
   std::vector<std::string> problems;
@@ -93,6 +102,7 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     } else if (!sameTargets(it->second.targets, e.targets) || it->second.alias != e.alias) {
       problems.push_back(fmt::format("delete {}: values do not match the current set", e.toString()));
     } else {
+      undo.push_back({z, it->first, std::move(it->second)});
       z->erase(it);
     }
   }
@@ -103,7 +113,9 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     }
     auto* z = zoneOf(e);
     if (!z) continue;
-    if (!z->emplace(keyOf(e), stored(e)).second) {
+    if (auto [it, added] = z->emplace(keyOf(e), stored(e)); added) {
+      undo.push_back({z, it->first, std::nullopt});
+    } else {
       problems.push_back(fmt::format("create {}: record set already exists", e.toString()));
     }
   }
@@ -124,7 +136,7 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
       problems.push_back(fmt::format("update {}: no such record set", e.toString()));
       continue;
     }
-    it->second = stored(e);
+    undo.push_back({z, it->first, std::exchange(it->second, stored(e))});
   }
   // RFC 1034 3.6.2: a CNAME owner holds no other data.
   for (const auto& [_, recs] : next) {
@@ -140,11 +152,17 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     }
   }
   if (!problems.empty()) {
+    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+      if (u->old) {
+        u->zone->insert_or_assign(u->key, std::move(*u->old));
+      } else {
+        u->zone->erase(u->key);
+      }
+    }
     std::string msg = "invalid change batch:";
     for (const auto& p : problems) msg += "\n  " + p;
     return Error(msg);
   }
-  zones_ = std::move(next);
   ++applies_;
   ++version_;
   return {};

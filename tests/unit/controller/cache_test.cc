@@ -280,3 +280,35 @@ TEST_F(LocalStoreCache, RecordChangedOrDeletedThroughTheStoreIsRepairedByTheNext
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+TEST(InMemoryRollback, AFailedBatchLeavesEveryRecordAsItWas) {
+  InMemoryProvider p;
+  ASSERT_TRUE(p.createZone(name("example.com")).ok());
+  ASSERT_TRUE(p.put(ep("a.example.com", RRType::A, {"192.0.2.1"}, 300)).ok());
+  ASSERT_TRUE(p.put(ep("b.example.com", RRType::A, {"192.0.2.2"}, 300)).ok());
+  const auto before = p.records();
+  ASSERT_TRUE(before.ok());
+  auto version = p.recordsVersion();
+  ASSERT_TRUE(version.ok());
+  Changes c;  // delete + re-create, update, create; then one invalid create
+  c.remove.push_back(ep("a.example.com", RRType::A, {"192.0.2.1"}, 300));
+  c.create.push_back(ep("a.example.com", RRType::A, {"192.0.2.9"}, 60));
+  c.create.push_back(ep("c.example.com", RRType::A, {"192.0.2.3"}, 300));
+  c.create.push_back(ep("b.example.com", RRType::CNAME, {"elsewhere.example.net"}));
+  c.updateOld.push_back(ep("b.example.com", RRType::A, {"192.0.2.2"}, 300));
+  c.updateNew.push_back(ep("b.example.com", RRType::A, {"192.0.2.8"}, 300));
+  auto s = p.applyChanges(c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("CNAME beside"), std::string::npos) << s.error().message;
+  const auto after = p.records();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(*p.recordsVersion(), *version);  // nothing changed
+  EXPECT_EQ(p.applyCount(), 0u);
+}
+
+}  // namespace
+}  // namespace zk::controller
