@@ -1,6 +1,7 @@
 #include "controller/provider/inmemory.h"
 
 #include <optional>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -66,6 +67,38 @@ Result<std::vector<Endpoint>> InMemoryProvider::records() {
 
 Status InMemoryProvider::applyChanges(const Changes& changes) {
   std::lock_guard lock(mu_);
+  return applyLocked(changes);
+}
+
+Result<std::optional<std::string>> InMemoryProvider::applyChangesAt(const Changes& changes,
+                                                                    const std::string& expected) {
+  std::lock_guard lock(mu_);
+  const bool continuous = std::to_string(version_) == expected;
+  if (auto s = applyLocked(changes); !s) return s.error();
+  return continuous ? std::optional<std::string>(std::to_string(version_)) : std::nullopt;
+}
+
+Result<std::vector<Endpoint>> InMemoryProvider::recordsAt(std::span<const wire::Name> names) {
+  std::lock_guard lock(mu_);
+  std::vector<wire::Name> zoneNames;
+  for (const auto& [z, _] : zones_) zoneNames.push_back(z);
+  std::vector<Endpoint> out;
+  std::unordered_set<wire::Name> seen;  // each name once (hash and == ignore case)
+  for (const auto& n : names) {
+    if (!seen.insert(n).second) continue;
+    auto z = findZone(n, zoneNames);
+    if (!z) continue;
+    const auto& recs = zones_[zoneNames[*z]];
+    const auto lower = n.lowercased();
+    for (auto it = recs.lower_bound(RecordKey{lower, wire::RRType{0}});
+         it != recs.end() && it->first.name == lower; ++it) {
+      out.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+Status InMemoryProvider::applyLocked(const Changes& changes) {
   // Applied in place with an undo log, rolled back unless all of it is valid
   // (no copy of every zone per batch).
   auto& next = zones_;

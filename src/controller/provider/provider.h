@@ -32,6 +32,15 @@ class Provider {
   // or anyone else); nullopt when the provider cannot tell cheaply, and then
   // callers list the records every time (route53: Route53 has no zone version).
   virtual Result<std::optional<std::string>> recordsVersion() { return std::optional<std::string>(); }
+  // applyChanges(), and when the provider's version was `expected` right
+  // before the batch and nothing but the batch changed it, the version after
+  // it (so a caller's cached listing plus the batch's names read again equals
+  // a new listing); nullopt when that cannot be told. The default: nullopt.
+  virtual Result<std::optional<std::string>> applyChangesAt(const Changes& changes,
+                                                            const std::string& expected);
+  // The record sets at these names (any type; names compare ignoring case),
+  // as records() shows them. The default filters records().
+  virtual Result<std::vector<Endpoint>> recordsAt(std::span<const wire::Name> names);
 };
 
 // Route53 ChangeBatch limits: at most 1000 ResourceRecord values per request

@@ -131,6 +131,8 @@ Result<CycleResult> Reconciler::runOnce(bool narrow) {
   std::map<std::string, std::size_t> ownedByType;
   for (const auto& [type, n] : ownedCount) ownedByType[wire::typeToText(type)] += n;
   if (!options_.dryRun && !result.changes.empty()) {
+    currentPtrs.clear();
+    current->reset();  // let go of the listing: the registry may update it in place
     if (auto s = registry_.applyChanges(result.changes); !s) {
       return fail(fmt::format("applying changes failed: {}", s.error().message));
     }

@@ -53,17 +53,17 @@ class NoopRegistry final : public Registry {
 // provider's version equals `version`, else calls `list` and remembers the
 // version read before it (a change racing the listing moves the version again,
 // so the next call lists again). Call with the registry's lock held.
-template <class List>
-Result<SharedEndpoints> cachedListing(Provider& provider, std::optional<std::string>& version,
-                                      SharedEndpoints& cached, List&& list) {
+template <class Ptr, class List>
+Result<SharedEndpoints> cachedListing(Provider& provider, std::optional<std::string>& version, Ptr& cached,
+                                      List&& list) {
   auto now = provider.recordsVersion();
   if (!now) return now.error();
-  if (*now && cached && version == *now) return cached;
+  if (*now && cached && version == *now) return SharedEndpoints(cached);
   auto fresh = list();
   if (!fresh) return fresh.error();
-  cached = std::make_shared<const std::vector<Endpoint>>(std::move(*fresh));
+  cached = std::make_shared<typename Ptr::element_type>(std::move(*fresh));
   version = *now;
-  return cached;
+  return SharedEndpoints(cached);
 }
 
 }  // namespace zk::controller

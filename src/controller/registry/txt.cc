@@ -1,7 +1,9 @@
 #include "controller/registry/txt.h"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -42,6 +44,16 @@ Endpoint ownershipRecord(const wire::Name& name, const Endpoint& owned, const st
   if (!owned.resource().empty()) labels.emplace(std::string(kResourceLabel), owned.resource());
   txt.targets.push_back(Text{serializeLabels(labels)});
   return txt;
+}
+
+// The labels of an ownership record: its first TXT value in the label format.
+std::optional<Labels> ownershipLabels(const Endpoint& txt) {
+  for (const auto& t : txt.targets) {
+    const auto* text = std::get_if<Text>(&t);
+    if (!text) continue;
+    if (auto labels = parseLabels(text->value)) return std::move(*labels);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -122,17 +134,8 @@ Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
   out.reserve(recs->size());
   for (auto& e : *recs) {
     if (e.type == wire::RRType::TXT) {
-      bool isOwnership = false;
-      for (const auto& t : e.targets) {
-        const auto* text = std::get_if<Text>(&t);
-        if (!text) continue;
-        if (auto labels = parseLabels(text->value)) {
-          owners.insert_or_assign(e.dnsName, std::move(*labels));
-          isOwnership = true;
-          break;
-        }
-      }
-      if (isOwnership) {
+      if (auto labels = ownershipLabels(e)) {
+        owners.insert_or_assign(e.dnsName, std::move(*labels));
         auto key = e.dnsName;
         ownership.insert_or_assign(std::move(key), std::move(e));
         continue;
@@ -156,7 +159,86 @@ Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
   }
   ownershipTxt_ = std::move(ownership);  // mu_ is held by sharedRecords()
   zones_ = std::move(*zones);
+  dependents_.clear();
+  dependentsBuilt_ = false;
   return out;
+}
+
+void TxtRegistry::addDependent(const Endpoint& e) {
+  if (auto typed = txtName(e.dnsName, e.type)) dependents_[*typed].push_back(e.dnsName);
+  if (auto old = oldTxtName(e.dnsName)) dependents_[*old].push_back(e.dnsName);
+}
+
+void TxtRegistry::attachOwner(Endpoint& e) const {
+  auto labelsAt = [&](const Result<wire::Name>& n) -> std::optional<Labels> {
+    if (!n) return std::nullopt;
+    auto it = ownershipTxt_.find(*n);
+    if (it == ownershipTxt_.end()) return std::nullopt;
+    return ownershipLabels(it->second);
+  };
+  auto found = labelsAt(txtName(e.dnsName, e.type));
+  if (!found) found = labelsAt(oldTxtName(e.dnsName));
+  if (found) {
+    for (const auto& [k, v] : *found) e.labels.insert_or_assign(k, v);
+  }
+}
+
+void TxtRegistry::refreshAfter(const Changes& applied, std::string version) {
+  // The names the batch touched, and the records that read an ownership name
+  // the batch touched (their typed or old ownership name; usually the same
+  // names, but old-format and wildcard names can point elsewhere).
+  std::vector<wire::Name> names;
+  std::unordered_set<wire::Name> relist;  // hash and == ignore case
+  std::vector<wire::Name> txtNames;
+  auto touch = [&](const Endpoint& e) {
+    if (relist.insert(e.dnsName).second) names.push_back(e.dnsName);
+    if (e.type == wire::RRType::TXT) txtNames.push_back(e.dnsName);
+  };
+  for (const auto* list : {&applied.create, &applied.updateOld, &applied.updateNew, &applied.remove}) {
+    for (const auto& e : *list) touch(e);
+  }
+  // A batch also changes its zone's apex (the SOA serial, in the local store).
+  for (std::size_t i = 0, n = names.size(); i < n; ++i) {
+    if (auto z = findZone(names[i], zones_); z && relist.insert(zones_[*z]).second)
+      names.push_back(zones_[*z]);
+  }
+  if (!dependentsBuilt_) {
+    for (const auto& e : *cached_) addDependent(e);
+    dependentsBuilt_ = true;
+  }
+  for (const auto& t : txtNames) {
+    if (auto it = dependents_.find(t); it != dependents_.end()) {
+      for (const auto& n : it->second) {
+        if (relist.insert(n).second) names.push_back(n);
+      }
+    }
+  }
+  auto fresh = provider_.recordsAt(names);
+  if (!fresh) {  // list everything next time
+    version_.reset();
+    cached_.reset();
+    return;
+  }
+  for (const auto& n : names) ownershipTxt_.erase(n);
+  std::vector<Endpoint> plain;
+  for (auto& e : *fresh) {
+    if (e.type == wire::RRType::TXT && ownershipLabels(e)) {
+      auto key = e.dnsName;
+      ownershipTxt_.insert_or_assign(std::move(key), std::move(e));
+    } else {
+      plain.push_back(std::move(e));
+    }
+  }
+  // Copy on write: in place when nobody else holds the listing (the
+  // reconciler lets go of it before applying), else on a copy.
+  if (cached_.use_count() > 1) cached_ = std::make_shared<std::vector<Endpoint>>(*cached_);
+  std::erase_if(*cached_, [&](const Endpoint& e) { return relist.count(e.dnsName) > 0; });
+  for (auto& e : plain) {
+    attachOwner(e);
+    addDependent(e);
+    cached_->push_back(std::move(e));
+  }
+  version_ = std::move(version);
 }
 
 Status TxtRegistry::applyChanges(const Changes& changes) {
@@ -236,7 +318,22 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
       }
     }
   }
-  Status applied = out.empty() ? Status{} : provider_.applyChanges(out);
+  // With a cached listing, the provider tells whether the batch was the only
+  // change since; then only the touched names are read again.
+  Status applied;
+  std::optional<std::string> after;
+  // A large batch (a cold sync) is cheaper to follow with one full listing.
+  const bool small = cached_ && out.size() <= std::max<std::size_t>(64, cached_->size() / 8);
+  if (!out.empty() && version_ && small) {
+    auto r = provider_.applyChangesAt(out, *version_);
+    if (r) {
+      after = std::move(*r);
+    } else {
+      applied = r.error();
+    }
+  } else if (!out.empty()) {
+    applied = provider_.applyChanges(out);
+  }
   if (applied) {
     for (auto& [name, e] : edits) {
       if (e) {
@@ -245,6 +342,7 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
         ownershipTxt_.erase(name);
       }
     }
+    if (after) refreshAfter(out, std::move(*after));
   }
   if (!applied) problems.insert(problems.begin(), applied.error().message);
   if (problems.empty()) return {};

@@ -56,6 +56,13 @@ class TxtRegistry final : public Registry {
                                            bool typed) const;
   // Lists the provider and attaches owners (sets ownershipTxt_ and zones_).
   Result<std::vector<Endpoint>> listOwned();
+  // Labels from the ownership record of `e` (typed name, else the old one).
+  void attachOwner(Endpoint& e) const;
+  // After a batch that was the provider's only change since the cached
+  // listing: reads again only the names it touched (and the records whose
+  // ownership names it touched) and splices them into the listing.
+  void refreshAfter(const Changes& applied, std::string version);
+  void addDependent(const Endpoint& e);
 
   Provider& provider_;
   TxtRegistryOptions options_;
@@ -66,7 +73,13 @@ class TxtRegistry final : public Registry {
   std::vector<wire::Name> zones_;
   // The last listing and the provider version it was read at.
   std::optional<std::string> version_;
-  SharedEndpoints cached_;
+  // Not const: refreshAfter() edits it in place when no caller holds it.
+  std::shared_ptr<std::vector<Endpoint>> cached_;
+  // Ownership name -> names of the listed records that read it (typed or old
+  // name); built on the first refreshAfter() after a full listing, only added
+  // to afterwards (an extra name only means one more name read again).
+  std::unordered_map<wire::Name, std::vector<wire::Name>> dependents_;
+  bool dependentsBuilt_ = false;
 };
 
 }  // namespace zk::controller

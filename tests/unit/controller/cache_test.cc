@@ -312,3 +312,122 @@ TEST(InMemoryRollback, AFailedBatchLeavesEveryRecordAsItWas) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+// Counts full listings; everything else goes to the wrapped provider.
+class CountingProvider final : public Provider {
+ public:
+  explicit CountingProvider(Provider& inner) : inner_(inner) {}
+  Result<std::vector<wire::Name>> zones() override { return inner_.zones(); }
+  Result<std::vector<Endpoint>> records() override {
+    ++listings;
+    return inner_.records();
+  }
+  Status applyChanges(const Changes& changes) override { return inner_.applyChanges(changes); }
+  Result<std::optional<std::string>> recordsVersion() override { return inner_.recordsVersion(); }
+  Result<std::optional<std::string>> applyChangesAt(const Changes& changes,
+                                                    const std::string& expected) override {
+    return inner_.applyChangesAt(changes, expected);
+  }
+  Result<std::vector<Endpoint>> recordsAt(std::span<const wire::Name> names) override {
+    return inner_.recordsAt(names);
+  }
+  int listings = 0;
+
+ private:
+  Provider& inner_;
+};
+
+std::vector<std::string> canon(const std::vector<Endpoint>& v) {
+  std::vector<std::string> out;
+  for (const auto& e : v) out.push_back(e.toString());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The registry's listing after its own batches equals a full listing by a
+// new registry. Prefix "p." makes the old-format ownership name of the
+// hand-made record a-foo.example.com (p.a-foo.example.com) the typed one of
+// foo.example.com A: creating foo's ownership record makes a-foo owned too
+// (ExternalDNS reads old-format names), a name the batch itself never touches.
+void expectSameAsFullListing(Provider& provider, TxtRegistry& reg) {
+  auto mine = reg.sharedRecords();
+  ASSERT_TRUE(mine.ok());
+  auto fresh = TxtRegistry::make(provider, {"me", "p.", "", ""});
+  ASSERT_TRUE(fresh.ok());
+  auto full = (*fresh)->records();
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(canon(**mine), canon(*full));
+}
+
+void incrementalSequence(Provider& inner) {
+  CountingProvider p(inner);
+  auto reg = TxtRegistry::make(p, {"me", "p.", "", ""});
+  ASSERT_TRUE(reg.ok());
+  ASSERT_TRUE((*reg)->sharedRecords().ok());
+  EXPECT_EQ(p.listings, 1);
+
+  Changes create;
+  create.create.push_back(ep("foo.example.com", RRType::A, {"192.0.2.1"}, 300, {}, "ingress/t/foo"));
+  create.create.push_back(ep("bar.example.com", RRType::A, {"192.0.2.2"}, 300, {}, "ingress/t/bar"));
+  ASSERT_TRUE((*reg)->applyChanges(create).ok());
+  auto after = (*reg)->sharedRecords();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(p.listings, 1);  // only the touched names were read again
+  const auto* handMade = find(**after, "a-foo.example.com", RRType::A);
+  ASSERT_NE(handMade, nullptr);
+  EXPECT_EQ(handMade->owner(), "me");
+  expectSameAsFullListing(inner, **reg);
+
+  Changes update;  // new resource: the ownership record is rewritten
+  update.updateOld.push_back(*find(**after, "foo.example.com", RRType::A));
+  update.updateNew.push_back(ep("foo.example.com", RRType::A, {"192.0.2.7"}, 300, "me", "ingress/t/foo2"));
+  ASSERT_TRUE((*reg)->applyChanges(update).ok());
+  expectSameAsFullListing(inner, **reg);
+
+  auto now = (*reg)->sharedRecords();
+  ASSERT_TRUE(now.ok());
+  Changes remove;
+  remove.remove.push_back(*find(**now, "foo.example.com", RRType::A));
+  ASSERT_TRUE((*reg)->applyChanges(remove).ok());
+  now = (*reg)->sharedRecords();
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(p.listings, 1);
+  EXPECT_EQ(find(**now, "foo.example.com", RRType::A), nullptr);
+  ASSERT_NE(find(**now, "a-foo.example.com", RRType::A), nullptr);
+  EXPECT_EQ(find(**now, "a-foo.example.com", RRType::A)->owner(), "");
+  expectSameAsFullListing(inner, **reg);
+
+  // A change by someone else between the listing and the batch: the next
+  // listing is a full one and shows it.
+  Changes other;
+  other.create.push_back(ep("other.example.com", RRType::A, {"192.0.2.9"}, 300));
+  ASSERT_TRUE(inner.applyChanges(other).ok());
+  Changes mine;
+  mine.create.push_back(ep("baz.example.com", RRType::A, {"192.0.2.3"}, 300, {}, "ingress/t/baz"));
+  ASSERT_TRUE((*reg)->applyChanges(mine).ok());
+  now = (*reg)->sharedRecords();
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(p.listings, 2);
+  EXPECT_NE(find(**now, "other.example.com", RRType::A), nullptr);
+  EXPECT_NE(find(**now, "baz.example.com", RRType::A), nullptr);
+  expectSameAsFullListing(inner, **reg);
+}
+
+TEST(IncrementalListing, InMemoryEqualsAFullListingAfterOwnBatches) {
+  InMemoryProvider p;
+  ASSERT_TRUE(p.createZone(name("example.com")).ok());
+  ASSERT_TRUE(p.put(ep("a-foo.example.com", RRType::A, {"192.0.2.50"}, 300)).ok());
+  incrementalSequence(p);
+}
+
+TEST_F(LocalStoreCache, IncrementalListingEqualsAFullListingAfterOwnBatches) {
+  LocalProvider p(*store_);
+  storeChange(store::ChangeAction::Create, ep("a-foo.example.com", RRType::A, {"192.0.2.50"}, 300));
+  incrementalSequence(p);
+}
+
+}  // namespace
+}  // namespace zk::controller
