@@ -431,3 +431,33 @@ TEST_F(LocalStoreCache, IncrementalListingEqualsAFullListingAfterOwnBatches) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+// One name wanted by objects in two files: an event cycle after editing or
+// deleting one file still plans with both files' endpoints at that name.
+TEST(ReconcileCache, EventCycleSeesEndpointsOfUnchangedFilesAtAChangedName) {
+  InMemoryProvider p;
+  ASSERT_TRUE(p.createZone(name("example.com")).ok());
+  Scenario s(p, "shared");
+  write(s.dir / "a.yaml", ingress("a", "shared.example.com", "192.0.2.1"));
+  write(s.dir / "b.yaml", ingress("b", "shared.example.com", "192.0.2.2"));
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_EQ(s.cycle(), (Summary{"create:shared.example.com/A"}));
+  EXPECT_EQ(aTarget(p, "shared.example.com"), "192.0.2.1");  // ingress/t/a sorts first
+
+  // b changes: a still holds the name, nothing to do.
+  write(s.dir / "b.yaml", ingress("b", "shared.example.com", "192.0.2.3"));
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_TRUE(s.cycle(true).empty());
+  // a goes: b takes over with its new address.
+  fs::remove(s.dir / "a.yaml");
+  ASSERT_TRUE(s.source->reload().ok());
+  EXPECT_EQ(s.cycle(true), (Summary{"update:shared.example.com/A"}));
+  EXPECT_EQ(aTarget(p, "shared.example.com"), "192.0.2.3");
+  EXPECT_TRUE(s.cycle().empty());
+}
+
+}  // namespace
+}  // namespace zk::controller
