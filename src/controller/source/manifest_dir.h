@@ -13,7 +13,9 @@
 // deleting a file creates, updates or deletes its objects. A file that stops
 // being valid YAML keeps its last good objects until fixed (reported). One
 // group per file; a reload re-reads every file but parses only those whose
-// bytes changed (the others keep their objects and group pointer).
+// bytes changed (the others keep their objects and group pointer). While
+// watching, only the files named by inotify events are read again (all of
+// them after an event queue overflow or an event on the directory itself).
 
 #include <atomic>
 #include <chrono>
@@ -55,6 +57,12 @@ class ManifestDirectory final : public ObjectSource {
 
   // Re-reads every manifest file; fails when the directory cannot be read.
   Status reload();
+  // Re-reads only these files (names inside the directory): a file that is
+  // gone or no longer a manifest drops its objects. A full reload() when
+  // nothing was loaded yet.
+  Status reloadFiles(const std::vector<std::string>& names);
+  // Manifest files read so far (for tests and figures).
+  [[nodiscard]] std::size_t filesRead() const { return filesRead_.load(); }
   Result<Objects> list() override;
   Result<std::vector<ObjectGroup>> groups() override;
   Status watch(std::function<void()> onChange) override;
@@ -63,20 +71,26 @@ class ManifestDirectory final : public ObjectSource {
   std::vector<ManifestDiagnostic> diagnostics();
 
  private:
-  void watchLoop(std::function<void()> onChange);
-
-  std::string dir_;
-  std::chrono::milliseconds debounce_;
-  std::mutex mu_;
-  bool loaded_ = false;
-  std::string loadError_;
   struct File {
     std::optional<std::string> text;  // the bytes parsed last; unset: read again next time
     ObjectGroup objects;              // last good objects
     std::vector<ManifestDiagnostic> diagnostics;
   };
-  std::map<std::string, File> files_;
+  using Files = std::map<std::string, std::shared_ptr<const File>>;
+  void watchLoop(std::function<void()> onChange);
+  // Reads one file; parses it only when its bytes differ from `prev`'s.
+  std::shared_ptr<const File> readFile(const std::string& path, const std::shared_ptr<const File>& prev);
+  void commit(Files files);  // mu_ not held
+
+  std::string dir_;
+  std::chrono::milliseconds debounce_;
+  std::mutex reloadMu_;  // one reload at a time (held before mu_)
+  std::mutex mu_;
+  bool loaded_ = false;
+  std::string loadError_;
+  Files files_;
   std::vector<ManifestDiagnostic> diagnostics_;
+  std::atomic<std::size_t> filesRead_{0};
   int inotifyFd_ = -1;
   int wakeFd_ = -1;  // eventfd: stop()
   std::thread thread_;

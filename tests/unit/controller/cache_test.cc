@@ -4,8 +4,11 @@
 // by the next full cycle.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "controller/provider/inmemory.h"
 #include "controller/provider/local.h"
@@ -457,6 +460,69 @@ TEST(ReconcileCache, EventCycleSeesEndpointsOfUnchangedFilesAtAChangedName) {
   EXPECT_EQ(s.cycle(true), (Summary{"update:shared.example.com/A"}));
   EXPECT_EQ(aTarget(p, "shared.example.com"), "192.0.2.3");
   EXPECT_TRUE(s.cycle().empty());
+}
+
+}  // namespace
+}  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+// Polls `done` for up to 5 s.
+template <class F>
+bool eventually(F done) {
+  for (int i = 0; i < 500; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+TEST(ManifestWatch, EventsReReadOnlyTheNamedFiles) {
+  const auto dir = tempDir("watch");
+  write(dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.1"));
+  write(dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.2"));
+  ManifestDirectory src(dir.string(), std::chrono::milliseconds(20));
+  ASSERT_TRUE(src.reload().ok());
+  // Changed between the reload and the watch (no event for it): the watch
+  // starts with a full read.
+  write(dir / "a.yaml", ingress("a", "a.example.com", "192.0.2.5"));
+  std::atomic<int> callbacks{0};
+  ASSERT_TRUE(src.watch([&] { ++callbacks; }).ok());
+  auto groups = src.groups();
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 2u);
+  EXPECT_EQ((*groups)[0]->ingresses.at(0).loadBalancer.at(0).ip, "192.0.2.5");
+  const auto aGroup = (*groups)[0].get();
+
+  const auto readsBefore = src.filesRead();
+  const int callbacksBefore = callbacks.load();
+  write(dir / "b.yaml", ingress("b", "b.example.com", "192.0.2.9"));
+  ASSERT_TRUE(eventually([&] {
+    auto g = src.groups();
+    return g.ok() && g->size() == 2 && (*g)[1]->ingresses.at(0).loadBalancer.at(0).ip == "192.0.2.9";
+  }));
+  ASSERT_TRUE(eventually([&] { return callbacks.load() > callbacksBefore; }));
+  groups = src.groups();
+  ASSERT_TRUE(groups.ok());
+  EXPECT_EQ((*groups)[0].get(), aGroup);
+  // One file read per debounced batch of events: b.yaml only, never a.yaml.
+  EXPECT_EQ(src.filesRead() - readsBefore, static_cast<std::size_t>(callbacks.load() - callbacksBefore));
+
+  // Renamed away (not a manifest any more), and a new file.
+  fs::rename(dir / "b.yaml", dir / "b.yaml.bak");
+  write(dir / "c.yml", ingress("c", "c.example.com", "192.0.2.3"));
+  ASSERT_TRUE(eventually([&] {
+    auto g = src.groups();
+    return g.ok() && g->size() == 2 && (*g)[1]->ingresses.at(0).meta.name == "c";
+  }));
+  EXPECT_EQ(src.groups()->at(0).get(), aGroup);
+  auto all = src.list();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->ingresses.size(), 2u);
+  EXPECT_EQ(all->ingresses[0].meta.name, "a");
+  src.stop();
+  fs::remove_all(dir);
 }
 
 }  // namespace
