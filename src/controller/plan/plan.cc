@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -53,14 +52,34 @@ struct Entry {
   const Endpoint* endpoint;
 };
 
-// Case-insensitive name key without copying the name (Name's hash and ==
-// ignore ASCII case).
-struct NameRef {
-  const wire::Name* name;
-  friend bool operator==(const NameRef& a, const NameRef& b) { return *a.name == *b.name; }
-};
-struct NameRefHash {
-  std::size_t operator()(const NameRef& r) const { return r.name->hash(); }
+// Row numbers by name: an open-addressing table of row indices (no node per
+// name), probed linearly; Name's hash and == ignore ASCII case. Sized for at
+// least twice the names it can get (one per endpoint), so it never fills up.
+class RowIndex {
+ public:
+  explicit RowIndex(std::size_t expected) {
+    std::size_t size = 16;
+    while (size < 2 * expected) size *= 2;
+    slots_.assign(size, kEmpty);
+  }
+  // The row of `name`, a new one when the name is new.
+  std::uint32_t rowOf(const wire::Name& name) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = name.hash() & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = static_cast<std::uint32_t>(names_.size());
+        names_.push_back(&name);
+        return static_cast<std::uint32_t>(names_.size() - 1);
+      }
+      if (*names_[slots_[i]] == name) return slots_[i];
+    }
+  }
+  [[nodiscard]] const wire::Name& name(std::uint32_t row) const { return *names_[row]; }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffU;
+  std::vector<std::uint32_t> slots_;
+  std::vector<const wire::Name*> names_;
 };
 
 // Changes of one row, emitted in canonical name order at the end.
@@ -107,17 +126,13 @@ Changes calculatePlan(std::span<const Endpoint* const> current, std::span<const 
                       const PlanOptions& options) {
   // Rows keyed by name (case-insensitive), hashed; only rows that produce
   // changes are sorted, so that the output is in canonical name order.
-  std::unordered_map<NameRef, std::uint32_t, NameRefHash> rowOf;
-  std::vector<const wire::Name*> rowName;
-  rowOf.reserve(current.size() + desired.size());
+  RowIndex index(current.size() + desired.size());
   std::vector<Entry> entries;
   entries.reserve(current.size() + desired.size());
   std::uint32_t seq = 0;
   auto place = [&](const Endpoint& e, bool isDesired) {
     if (!managed(e, options)) return;
-    auto [it, inserted] = rowOf.try_emplace(NameRef{&e.dnsName}, static_cast<std::uint32_t>(rowName.size()));
-    if (inserted) rowName.push_back(&e.dnsName);
-    entries.push_back(Entry{it->second, e.type, isDesired, seq++, &e});
+    entries.push_back(Entry{index.rowOf(e.dnsName), e.type, isDesired, seq++, &e});
   };
   for (const auto* e : current) place(*e, false);
   for (const auto* e : desired) place(*e, true);
@@ -211,7 +226,7 @@ Changes calculatePlan(std::span<const Endpoint* const> current, std::span<const 
   }
 
   std::sort(rows.begin(), rows.end(),
-            [&](const RowChanges& a, const RowChanges& b) { return *rowName[a.row] < *rowName[b.row]; });
+            [&](const RowChanges& a, const RowChanges& b) { return index.name(a.row) < index.name(b.row); });
   Changes changes;
   for (const auto& r : rows) {
     for (const auto* e : r.create) changes.create.push_back(*e);
