@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -83,6 +85,36 @@ void BM_NoChangeReconcile(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_NoChangeReconcile)->Unit(benchmark::kMillisecond);
+
+// An event cycle after one Ingress's address changed in one of the 10 files:
+// the source re-read of that file (as the watch does after its events) and the
+// narrowed cycle that plans and applies the one update.
+void BM_EventCycleOneEdit(benchmark::State& state) {
+  Setup s;
+  if (!s.reconciler->runOnce().ok()) state.SkipWithError("cold sync failed");
+  const auto file = s.dir / "m" / "ing3.yaml";
+  std::string text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string from = "ip: 198.51.11.185";  // app3001 (3001 = 11 * 256 + 185)
+  const auto at = text.find(from);
+  if (at == std::string::npos) state.SkipWithError("address not found");
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string edited = text;
+    edited.replace(at, from.size(), fmt::format("ip: 203.0.113.{}", round++ % 200));
+    std::ofstream(file, std::ios::trunc) << edited;
+    state.ResumeTiming();
+    // As the watch does after the inotify events for this file.
+    if (!s.source->reloadFiles({"ing3.yaml"}).ok()) state.SkipWithError("reload failed");
+    auto r = s.reconciler->runOnce(/*narrow=*/true);
+    if (!r.ok() || r->changes.updateNew.size() != 1) state.SkipWithError("not a one-update cycle");
+  }
+}
+BENCHMARK(BM_EventCycleOneEdit)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace zk::controller

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Controller benchmark: `zonekeeper sync --once --provider local` with N Ingresses (default
 # 10,000, one host each, 10 files) into an empty zone: the cold sync, then a no-change sync.
-# Prints wall seconds and max RSS (KiB) of each whole process (manifest read + store + plan).
+# Prints wall seconds, CPU seconds (user + system) and max RSS (KiB) of each whole process
+# (manifest read + store + plan).
 # Usage: bench/controller_sync.sh [ZONEKEEPER_BINARY] [N]
 set -eu
 ZK=${1:-build/release/src/cli/zonekeeper}
@@ -41,9 +42,10 @@ PY
 ARGS=(sync --once --provider local --data "$WORK/data" --zones "$WORK/z" --manifests "$WORK/m"
       --source ingress --domain-filter bench.example --txt-owner-id bench --txt-prefix 'zk-%{record_type}.' --policy sync)
 run() {
-  /usr/bin/time -f "%e %M" -o "$WORK/t" "$ZK" "${ARGS[@]}" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err"; exit 1; }
-  read -r wall rss <"$WORK/t"
-  echo "$1: wall ${wall}s maxRSS ${rss}KiB  ($(tail -1 "$WORK/out"))"
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/t" "$ZK" "${ARGS[@]}" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err"; exit 1; }
+  read -r wall user sys rss <"$WORK/t"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  echo "$1: wall ${wall}s cpu ${cpu}s maxRSS ${rss}KiB  ($(tail -1 "$WORK/out"))"
 }
 run "cold sync of $N ingresses"
 run "no-change sync of $N ingresses"

@@ -5,22 +5,21 @@
 set -u
 ZK=$1
 ROOT=$2
-WORK=$(mktemp -d)
-BG=""
-cleanup() { [[ -n $BG ]] && kill "$BG" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" # TMP (removed on exit), PID (stopped on exit), fail, CHECKS/FAILS
+WORK=$TMP
+# check DESCRIPTION CONDITION: eval'd first, so that $? in it is the previous command's.
+check() {
+  if eval "$2"; then echo "ok   $1"; else fail "$1"; fi
+  CHECKS=$((CHECKS + 1))
+}
 
 ZONES=(elb.zone:us-east-1.elb.amazonaws.com. wiperinstall.click.zone:wiperinstall.click.
        wiperinstall.rainx.com.zone:wiperinstall.rainx.com.)
 for d in d1 d2; do
   for z in "${ZONES[@]}"; do
     "$ZK" zone import --data "$WORK/$d" -o "${z#*:}" "$ROOT/examples/zones/${z%%:*}" >/dev/null 2>"$WORK/err" ||
-      bad "import ${z%%:*} into $d: $(cat "$WORK/err")"
+      fail "import ${z%%:*} into $d: $(cat "$WORK/err")"
   done
 done
 COMMON=(--once --manifests "$ROOT/examples/manifests" --source ingress --source service
@@ -30,17 +29,16 @@ COMMON=(--once --manifests "$ROOT/examples/manifests" --source ingress --source 
 # route53 provider -> zonekeeper api (data d1)
 eval "$("$ZK" keys create --data "$WORK/d1" --name ctl)"
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-PORT=$(free_port)
-"$ZK" api --data "$WORK/d1" --api-listen "127.0.0.1:$PORT" >"$WORK/api.out" 2>&1 &
-BG=$!
-for _ in $(seq 100); do grep -q listening "$WORK/api.out" && break; sleep 0.1; done
-check "api listening" 'grep -q "listening on http://127.0.0.1:$PORT" "$WORK/api.out"'
+"$ZK" api --data "$WORK/d1" --api-listen 127.0.0.1:0 >"$WORK/api.out" 2>&1 &
+PID=$!
+PORT=$(wait_api_port "$WORK/api.out")
+[[ -n $PORT ]] || { cat "$WORK/api.out"; echo "FAIL: zonekeeper api did not start"; exit 1; }
 out=$("$ZK" sync --provider route53 --route53-endpoint "http://127.0.0.1:$PORT" "${COMMON[@]}" 2>"$WORK/err")
 check "route53 sync exit 0 ($(tail -2 "$WORK/err"))" "[[ $? -eq 0 ]]"
 check "route53 sync creates records" '[[ $out == *"10 to create"* ]]'
 out=$("$ZK" sync --provider route53 --route53-endpoint "http://127.0.0.1:$PORT" "${COMMON[@]}" 2>"$WORK/err")
 check "route53 second sync is a no-op" '[[ $out == *"no changes"* ]]'
-kill "$BG"; wait "$BG" 2>/dev/null; BG=""
+kill "$PID"; wait "$PID" 2>/dev/null; PID=""
 
 # local provider (data d2)
 out=$("$ZK" sync --provider local --data "$WORK/d2" "${COMMON[@]}" 2>"$WORK/err")
@@ -55,5 +53,5 @@ for z in "${ZONES[@]}"; do
 done
 check "owned records exported" 'grep -q "tekton.wiperinstall.rainx.com." "$WORK/wiperinstall.rainx.com..d1"'
 
-echo "$fails failed"
-[[ $fails -eq 0 ]]
+echo "$FAILS of $CHECKS checks failed"
+[[ $FAILS -eq 0 ]]

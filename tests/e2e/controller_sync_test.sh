@@ -5,14 +5,14 @@
 set -u
 ZK=$1
 ROOT=$2
-WORK=$(mktemp -d)
-BG=""
-cleanup() { [[ -n $BG ]] && kill "$BG" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" # TMP (removed on exit), PID (stopped on exit), fail, CHECKS/FAILS
+WORK=$TMP
+# check DESCRIPTION CONDITION: eval'd first, so that $? in it is the previous command's.
+check() {
+  if eval "$2"; then echo "ok   $1"; else fail "$1"; fi
+  CHECKS=$((CHECKS + 1))
+}
 
 mkdir -p "$WORK/m" "$WORK/empty"
 cp "$ROOT"/examples/manifests/*.yaml "$WORK/m/"
@@ -85,7 +85,7 @@ check "bad --label-filter is a usage error" '[[ $? -eq 2 ]]'
 # 9. Long-running: a new manifest file is applied by the watch, long before the interval.
 "$ZK" sync "${LOCAL[@]}" --manifests "$WORK/m" --policy upsert-only --interval 1h --min-event-sync-interval 0s \
   --metrics-address 127.0.0.1:0 2>"$WORK/bg.log" &
-BG=$!
+PID=$!
 port=""
 for _ in $(seq 1 50); do
   port=$(sed -n 's/.*metrics and \/healthz on port \([0-9]*\).*/\1/p' "$WORK/bg.log")
@@ -122,12 +122,12 @@ if [[ -n $port ]]; then
   check "/metrics owned records by type" '[[ $metrics == *"zonekeeper_owned_records{type=\"A\"} 7"* ]]'
   check "/healthz ok" '[[ $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/healthz") == 200 ]]'
 fi
-kill -TERM "$BG"
+kill -TERM "$PID"
 rc=0
-wait "$BG" || rc=$?
+wait "$PID" || rc=$?
+PID=""
 check "SIGTERM stops sync cleanly" '[[ $rc -eq 0 ]]'
-BG=""
 check "log shows the event-driven change" 'grep -q "late.wiperinstall.rainx.com A \[203.0.113.66\]" "$WORK/bg.log"'
 
-if [[ $fails -ne 0 ]]; then echo "$fails check(s) failed"; exit 1; fi
-echo "all checks passed"
+if [[ $FAILS -ne 0 ]]; then echo "$FAILS of $CHECKS check(s) failed"; exit 1; fi
+echo "all $CHECKS checks passed"

@@ -6,14 +6,15 @@
 set -u
 ZK=$(realpath "$1")
 ROOT=$2
-WORK=$(mktemp -d)
-PID=""
-cleanup() { [[ -n $PID ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" # TMP (removed on exit), PID (stopped on exit), fail, CHECKS/FAILS
+WORK=$TMP
+# check DESCRIPTION CONDITION: eval'd first, so that $? in it is the previous command's.
+check() {
+  if eval "$2"; then echo "ok   $1"; else fail "$1"; fi
+  CHECKS=$((CHECKS + 1))
+}
+# Fixed ports: the banner prints the --listen argument, so port 0 would not do.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 DPORT=$(free_port)
 APORT=$(free_port)
@@ -82,8 +83,8 @@ rc=$?
 PID=""
 check "SIGINT: exit 0" "[[ $rc -eq 0 ]]"
 
-if ((fails > 0)); then
+if ((FAILS > 0)); then
   echo "--- stderr:"; tail -30 "$WORK/err"
 fi
-echo "up e2e: $fails failed"
-((fails == 0))
+echo "up e2e: $FAILS of $CHECKS checks failed"
+((FAILS == 0))

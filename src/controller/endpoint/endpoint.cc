@@ -84,6 +84,14 @@ bool targetLess(const Target& a, const Target& b) {
 bool targetEqual(const Target& a, const Target& b) { return a.index() == b.index() && a == b; }
 
 bool sameTargets(const std::vector<Target>& a, const std::vector<Target>& b) {
+  // Sorted and unique lists (the normal case) compare element by element.
+  auto strictlySorted = [](const std::vector<Target>& v) {
+    return std::adjacent_find(v.begin(), v.end(),
+                              [](const Target& x, const Target& y) { return !targetLess(x, y); }) == v.end();
+  };
+  if (strictlySorted(a) && strictlySorted(b)) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), targetEqual);
+  }
   auto sa = a;
   auto sb = b;
   std::sort(sa.begin(), sa.end(), targetLess);
@@ -106,6 +114,11 @@ std::string Endpoint::owner() const {
 std::string Endpoint::resource() const {
   auto it = labels.find(kResourceLabel);
   return it == labels.end() ? std::string() : it->second;
+}
+
+std::string_view Endpoint::label(std::string_view key) const {
+  auto it = labels.find(key);
+  return it == labels.end() ? std::string_view() : std::string_view(it->second);
 }
 
 std::string Endpoint::toString() const {
@@ -166,6 +179,13 @@ bool operator==(const Endpoint& a, const Endpoint& b) {
 }
 
 RecordKey keyOf(const Endpoint& e) { return RecordKey{e.dnsName.lowercased(), e.type}; }
+
+bool keyLess(const Endpoint& a, const Endpoint& b) {
+  // Name's canonical order ignores case (RFC 4034 6.1), as lowercased keys would.
+  const auto c = a.dnsName <=> b.dnsName;
+  if (c != 0) return c < 0;
+  return a.type < b.type;
+}
 
 std::vector<wire::RRType> defaultManagedTypes() {
   return {wire::RRType::A, wire::RRType::AAAA, wire::RRType::CNAME};

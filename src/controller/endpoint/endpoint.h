@@ -72,6 +72,8 @@ struct Endpoint {
   void normalize();
   [[nodiscard]] std::string owner() const;
   [[nodiscard]] std::string resource() const;
+  // A label's value without copying it (empty when unset).
+  [[nodiscard]] std::string_view label(std::string_view key) const;
   // "api.example.com. A 300 [192.0.2.1 192.0.2.2] owner=x resource=ingress/ns/n"
   [[nodiscard]] std::string toString() const;
   // Checks that the targets fit the type (A: IPv4 or an alias name, ...).
@@ -80,7 +82,8 @@ struct Endpoint {
   friend bool operator==(const Endpoint& a, const Endpoint& b);
 };
 
-// Same targets as sets (order and name case ignored).
+// Same targets as sets (order and name case ignored). Does not allocate when
+// both lists are already sorted and unique (normalize()).
 bool sameTargets(const std::vector<Target>& a, const std::vector<Target>& b);
 
 // Identity of a record set inside a zone: lower-cased name and type.
@@ -91,6 +94,9 @@ struct RecordKey {
   friend bool operator==(const RecordKey&, const RecordKey&) = default;
 };
 RecordKey keyOf(const Endpoint& e);
+// The order of RecordKey (name case-insensitively in canonical order, then
+// type) without building the keys.
+bool keyLess(const Endpoint& a, const Endpoint& b);
 
 // The managed record types ExternalDNS uses by default.
 std::vector<wire::RRType> defaultManagedTypes();

@@ -2,41 +2,35 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 
 #include <fmt/format.h>
 
 namespace zk::controller {
 namespace {
 
-struct TypeRow {
-  std::optional<Endpoint> current;
-  std::vector<Endpoint> candidates;
-};
-
-struct NameRow {
-  std::vector<const Endpoint*> currents;
-  std::map<wire::RRType, TypeRow> types;  // ordered by type code: deterministic output
-  bool hasCandidates = false;
-};
-
 bool managed(const Endpoint& e, const PlanOptions& o) {
   return std::find(o.managedTypes.begin(), o.managedTypes.end(), e.type) != o.managedTypes.end() &&
          o.domainFilter.matches(e.dnsName);
 }
 
-bool ownedBy(const Endpoint& e, std::string_view ownerId) { return ownerId.empty() || e.owner() == ownerId; }
-
-// ExternalDNS PerResource resolver: the candidate whose resource sorts first.
-const Endpoint& resolveCreate(const std::vector<Endpoint>& candidates) {
-  return *std::min_element(candidates.begin(), candidates.end(),
-                           [](const Endpoint& a, const Endpoint& b) { return a.resource() < b.resource(); });
+bool ownedBy(const Endpoint& e, std::string_view ownerId) {
+  return ownerId.empty() || e.label(kOwnerLabel) == ownerId;
 }
 
-const Endpoint& resolveUpdate(const Endpoint& current, const std::vector<Endpoint>& candidates) {
-  const std::string res = current.resource();
-  for (const auto& c : candidates) {
-    if (!res.empty() && c.resource() == res) return c;
+using Candidates = std::span<const Endpoint* const>;
+
+// ExternalDNS PerResource resolver: the candidate whose resource sorts first
+// (the first such in input order).
+const Endpoint& resolveCreate(Candidates candidates) {
+  return **std::min_element(candidates.begin(), candidates.end(), [](const Endpoint* a, const Endpoint* b) {
+    return a->label(kResourceLabel) < b->label(kResourceLabel);
+  });
+}
+
+const Endpoint& resolveUpdate(const Endpoint& current, Candidates candidates) {
+  const std::string_view res = current.label(kResourceLabel);
+  for (const auto* c : candidates) {
+    if (!res.empty() && c->label(kResourceLabel) == res) return *c;
   }
   return resolveCreate(candidates);
 }
@@ -46,6 +40,55 @@ bool needsUpdate(const Endpoint& desired, const Endpoint& current) {
   if (desired.ttl && desired.ttl != current.ttl) return true;
   return desired.alias != current.alias;
 }
+
+// One managed endpoint placed in the plan's table: its row (name), type, side
+// and input position. Sorting by (row, type, side, seq) groups each name's
+// record types, and keeps the input order inside a group.
+struct Entry {
+  std::uint32_t row;
+  wire::RRType type;
+  bool desired;
+  std::uint32_t seq;
+  const Endpoint* endpoint;
+};
+
+// Row numbers by name: an open-addressing table of row indices (no node per
+// name), probed linearly; Name's hash and == ignore ASCII case. Sized for at
+// least twice the names it can get (one per endpoint), so it never fills up.
+class RowIndex {
+ public:
+  explicit RowIndex(std::size_t expected) {
+    std::size_t size = 16;
+    while (size < 2 * expected) size *= 2;
+    slots_.assign(size, kEmpty);
+  }
+  // The row of `name`, a new one when the name is new.
+  std::uint32_t rowOf(const wire::Name& name) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = name.hash() & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = static_cast<std::uint32_t>(names_.size());
+        names_.push_back(&name);
+        return static_cast<std::uint32_t>(names_.size() - 1);
+      }
+      if (*names_[slots_[i]] == name) return slots_[i];
+    }
+  }
+  [[nodiscard]] const wire::Name& name(std::uint32_t row) const { return *names_[row]; }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffU;
+  std::vector<std::uint32_t> slots_;
+  std::vector<const wire::Name*> names_;
+};
+
+// Changes of one row, emitted in canonical name order at the end.
+struct RowChanges {
+  std::uint32_t row;
+  std::vector<const Endpoint*> create;
+  std::vector<std::pair<const Endpoint*, const Endpoint*>> update;  // current, desired winner
+  std::vector<const Endpoint*> remove;
+};
 
 }  // namespace
 
@@ -70,87 +113,131 @@ std::string_view policyToText(Policy policy) {
 
 Changes calculatePlan(std::span<const Endpoint> current, std::span<const Endpoint> desired,
                       const PlanOptions& options) {
-  std::map<wire::Name, NameRow> rows;
-  for (const auto& e : current) {
-    if (!managed(e, options)) continue;
-    auto& row = rows[e.dnsName.lowercased()];
-    row.currents.push_back(&e);
-    row.types[e.type].current = e;
-  }
-  for (const auto& e : desired) {
-    if (!managed(e, options)) continue;
-    auto& row = rows[e.dnsName.lowercased()];
-    row.types[e.type].candidates.push_back(e);
-    row.hasCandidates = true;
-  }
+  std::vector<const Endpoint*> c;
+  std::vector<const Endpoint*> d;
+  c.reserve(current.size());
+  d.reserve(desired.size());
+  for (const auto& e : current) c.push_back(&e);
+  for (const auto& e : desired) d.push_back(&e);
+  return calculatePlan(std::span<const Endpoint* const>(c), std::span<const Endpoint* const>(d), options);
+}
 
-  Changes changes;
-  for (auto& [name, row] : rows) {
+Changes calculatePlan(std::span<const Endpoint* const> current, std::span<const Endpoint* const> desired,
+                      const PlanOptions& options) {
+  // Rows keyed by name (case-insensitive), hashed; only rows that produce
+  // changes are sorted, so that the output is in canonical name order.
+  RowIndex index(current.size() + desired.size());
+  std::vector<Entry> entries;
+  entries.reserve(current.size() + desired.size());
+  std::uint32_t seq = 0;
+  auto place = [&](const Endpoint& e, bool isDesired) {
+    if (!managed(e, options)) return;
+    entries.push_back(Entry{index.rowOf(e.dnsName), e.type, isDesired, seq++, &e});
+  };
+  for (const auto* e : current) place(*e, false);
+  for (const auto* e : desired) place(*e, true);
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.row != b.row) return a.row < b.row;
+    if (a.type != b.type) return a.type < b.type;
+    if (a.desired != b.desired) return !a.desired;
+    return a.seq < b.seq;
+  });
+
+  std::vector<RowChanges> rows;
+  std::vector<const Endpoint*> currents;
+  std::vector<const Endpoint*> candidates;
+  struct TypeGroup {
+    wire::RRType type;
+    const Endpoint* current = nullptr;  // the last current of this type, as a map would keep it
+    std::size_t begin = 0;              // candidates[begin, end)
+    std::size_t end = 0;
+  };
+  std::vector<TypeGroup> types;
+  std::vector<std::uint32_t> currentSeq;
+  for (std::size_t i = 0; i < entries.size();) {
+    const std::uint32_t row = entries[i].row;
+    currents.clear();
+    candidates.clear();
+    types.clear();
+    currentSeq.clear();
+    for (; i < entries.size() && entries[i].row == row; ++i) {
+      const auto& en = entries[i];
+      if (types.empty() || types.back().type != en.type) {
+        types.push_back(TypeGroup{en.type, nullptr, candidates.size(), candidates.size()});
+      }
+      if (en.desired) {
+        candidates.push_back(en.endpoint);
+        types.back().end = candidates.size();
+      } else {
+        currents.push_back(en.endpoint);
+        currentSeq.push_back(en.seq);
+        types.back().current = en.endpoint;
+      }
+    }
+    RowChanges out;
+    out.row = row;
     // A/AAAA (any non-CNAME type) beat CNAME: drop CNAME candidates, keep the
     // current CNAME so that it gets deleted.
     bool cname = false;
     bool other = false;
-    for (const auto& [type, tr] : row.types) {
-      if (tr.candidates.empty()) continue;
-      (type == wire::RRType::CNAME ? cname : other) = true;
+    for (const auto& t : types) {
+      if (t.begin == t.end) continue;
+      (t.type == wire::RRType::CNAME ? cname : other) = true;
     }
-    if (cname && other) row.types[wire::RRType::CNAME].candidates.clear();
-
-    if (row.currents.empty()) {
-      for (const auto& [type, tr] : row.types) {
-        if (!tr.candidates.empty()) changes.create.push_back(resolveCreate(tr.candidates));
+    if (cname && other) {
+      for (auto& t : types) {
+        if (t.type == wire::RRType::CNAME) t.end = t.begin;
       }
-      continue;
     }
-    if (!row.hasCandidates) {
-      for (const auto* c : row.currents) changes.remove.push_back(*c);
-      continue;
-    }
-    std::vector<Endpoint> creates;
-    for (const auto& [type, tr] : row.types) {
-      if (tr.current && tr.candidates.empty()) changes.remove.push_back(*tr.current);
-      if (!tr.current && !tr.candidates.empty()) creates.push_back(resolveCreate(tr.candidates));
-      if (tr.current && !tr.candidates.empty()) {
-        Endpoint update = resolveUpdate(*tr.current, tr.candidates);
-        if (needsUpdate(update, *tr.current)) {
-          update.labels.insert_or_assign(std::string(kOwnerLabel), tr.current->owner());
-          changes.updateOld.push_back(*tr.current);
-          changes.updateNew.push_back(std::move(update));
+    auto cands = [&](const TypeGroup& t) { return Candidates(candidates.data() + t.begin, t.end - t.begin); };
+    if (currents.empty()) {
+      for (const auto& t : types) {
+        if (t.begin != t.end) out.create.push_back(&resolveCreate(cands(t)));
+      }
+    } else if (candidates.empty()) {
+      // Every current record at the name, in input order.
+      std::vector<std::size_t> order(currents.size());
+      for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+      std::sort(order.begin(), order.end(),
+                [&](std::size_t a, std::size_t b) { return currentSeq[a] < currentSeq[b]; });
+      for (const auto k : order) out.remove.push_back(currents[k]);
+    } else {
+      std::vector<const Endpoint*> creates;
+      for (const auto& t : types) {
+        const bool hasCandidates = t.begin != t.end;
+        if (t.current && !hasCandidates) out.remove.push_back(t.current);
+        if (!t.current && hasCandidates) creates.push_back(&resolveCreate(cands(t)));
+        if (t.current && hasCandidates) {
+          const Endpoint& winner = resolveUpdate(*t.current, cands(t));
+          if (needsUpdate(winner, *t.current)) out.update.emplace_back(t.current, &winner);
         }
       }
+      // Creates at a taken name need an ownership claim on every record there.
+      const bool ownsAll = std::all_of(currents.begin(), currents.end(),
+                                       [&](const Endpoint* e) { return ownedBy(*e, options.ownerId); });
+      if (ownsAll) out.create.insert(out.create.end(), creates.begin(), creates.end());
     }
-    // Creates at a taken name need an ownership claim on every record there.
-    const bool ownsAll = std::all_of(row.currents.begin(), row.currents.end(),
-                                     [&](const Endpoint* c) { return ownedBy(*c, options.ownerId); });
-    if (ownsAll) {
-      for (auto& c : creates) changes.create.push_back(std::move(c));
-    }
+    // Policies, and never touching what another owner (or nobody) owns.
+    if (options.policy != Policy::Sync) out.remove.clear();
+    if (options.policy == Policy::CreateOnly) out.update.clear();
+    std::erase_if(out.remove, [&](const Endpoint* e) { return !ownedBy(*e, options.ownerId); });
+    std::erase_if(out.update, [&](const auto& u) { return !ownedBy(*u.first, options.ownerId); });
+    if (!out.create.empty() || !out.update.empty() || !out.remove.empty()) rows.push_back(std::move(out));
   }
 
-  switch (options.policy) {
-    case Policy::Sync:
-      break;
-    case Policy::UpsertOnly:
-      changes.remove.clear();
-      break;
-    case Policy::CreateOnly:
-      changes.remove.clear();
-      changes.updateOld.clear();
-      changes.updateNew.clear();
-      break;
-  }
-
-  // Never touch what another owner (or nobody) owns.
-  std::erase_if(changes.remove, [&](const Endpoint& e) { return !ownedBy(e, options.ownerId); });
-  Changes kept;
-  for (std::size_t i = 0; i < changes.updateOld.size(); ++i) {
-    if (ownedBy(changes.updateOld[i], options.ownerId)) {
-      kept.updateOld.push_back(std::move(changes.updateOld[i]));
-      kept.updateNew.push_back(std::move(changes.updateNew[i]));
+  std::sort(rows.begin(), rows.end(),
+            [&](const RowChanges& a, const RowChanges& b) { return index.name(a.row) < index.name(b.row); });
+  Changes changes;
+  for (const auto& r : rows) {
+    for (const auto* e : r.create) changes.create.push_back(*e);
+    for (const auto& [cur, want] : r.update) {
+      Endpoint update = *want;
+      update.labels.insert_or_assign(std::string(kOwnerLabel), std::string(cur->label(kOwnerLabel)));
+      changes.updateOld.push_back(*cur);
+      changes.updateNew.push_back(std::move(update));
     }
+    for (const auto* e : r.remove) changes.remove.push_back(*e);
   }
-  changes.updateOld = std::move(kept.updateOld);
-  changes.updateNew = std::move(kept.updateNew);
   return changes;
 }
 
@@ -186,7 +273,16 @@ Status checkDeleteLimit(const Changes& changes, std::span<const Endpoint> curren
 std::vector<Endpoint> restrictToNames(std::span<const Endpoint> endpoints, const NameSet& names) {
   std::vector<Endpoint> out;
   for (const auto& e : endpoints) {
-    if (names.count(e.dnsName.lowercased())) out.push_back(e);
+    if (names.count(e.dnsName)) out.push_back(e);  // the set's order ignores case
+  }
+  return out;
+}
+
+std::vector<const Endpoint*> restrictToNames(std::span<const Endpoint* const> endpoints,
+                                             const NameSet& names) {
+  std::vector<const Endpoint*> out;
+  for (const auto* e : endpoints) {
+    if (names.count(e->dnsName)) out.push_back(e);
   }
   return out;
 }
@@ -196,7 +292,7 @@ Changes restrictToNames(const Changes& changes, const NameSet& names) {
   out.create = restrictToNames(changes.create, names);
   out.remove = restrictToNames(changes.remove, names);
   for (std::size_t i = 0; i < changes.updateNew.size(); ++i) {
-    if (names.count(changes.updateNew[i].dnsName.lowercased())) {
+    if (names.count(changes.updateNew[i].dnsName)) {
       out.updateOld.push_back(changes.updateOld[i]);
       out.updateNew.push_back(changes.updateNew[i]);
     }

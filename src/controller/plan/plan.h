@@ -54,13 +54,19 @@ struct PlanOptions {
 
 Changes calculatePlan(std::span<const Endpoint> current, std::span<const Endpoint> desired,
                       const PlanOptions& options);
+// The same over pointers (callers that gather endpoints from several lists
+// without copying them).
+Changes calculatePlan(std::span<const Endpoint* const> current, std::span<const Endpoint* const> desired,
+                      const PlanOptions& options);
 
 // Narrowing for event-driven cycles. Rows of the plan are keyed by name, so
 // planning only the endpoints (current and desired, from every object) at the
 // names in `names` gives exactly the full plan's changes at those names.
-// Names are compared case-insensitively (Name::lowercased()).
+// Names are compared case-insensitively (Name's canonical order ignores case).
 using NameSet = std::set<wire::Name>;  // lowercased names
 std::vector<Endpoint> restrictToNames(std::span<const Endpoint> endpoints, const NameSet& names);
+std::vector<const Endpoint*> restrictToNames(std::span<const Endpoint* const> endpoints,
+                                             const NameSet& names);
 Changes restrictToNames(const Changes& changes, const NameSet& names);
 // Names whose desired endpoints differ between two desired sets (added, removed
 // or changed in any field): the names an event-driven cycle has to plan.

@@ -1,6 +1,8 @@
 #include "controller/provider/inmemory.h"
 
 #include <optional>
+#include <unordered_set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -21,6 +23,7 @@ std::string bare(const wire::Name& n) {
 Status InMemoryProvider::createZone(const wire::Name& zone) {
   std::lock_guard lock(mu_);
   zones_.try_emplace(zone.lowercased());
+  ++version_;
   return {};
 }
 
@@ -31,6 +34,7 @@ Status InMemoryProvider::put(const Endpoint& e) {
   auto zone = findZone(e.dnsName, names);
   if (!zone) return Error(fmt::format("{}: no zone for this name", bare(e.dnsName)));
   auto& recs = zones_[names[*zone]];
+  ++version_;
   Endpoint copy = e;
   copy.normalize();
   copy.labels.clear();
@@ -63,7 +67,47 @@ Result<std::vector<Endpoint>> InMemoryProvider::records() {
 
 Status InMemoryProvider::applyChanges(const Changes& changes) {
   std::lock_guard lock(mu_);
-  auto next = zones_;  // applied to a copy, swapped in only when all is valid
+  return applyLocked(changes);
+}
+
+Result<std::optional<std::string>> InMemoryProvider::applyChangesAt(const Changes& changes,
+                                                                    const std::string& expected) {
+  std::lock_guard lock(mu_);
+  const bool continuous = std::to_string(version_) == expected;
+  if (auto s = applyLocked(changes); !s) return s.error();
+  return continuous ? std::optional<std::string>(std::to_string(version_)) : std::nullopt;
+}
+
+Result<std::vector<Endpoint>> InMemoryProvider::recordsAt(std::span<const wire::Name> names) {
+  std::lock_guard lock(mu_);
+  std::vector<wire::Name> zoneNames;
+  for (const auto& [z, _] : zones_) zoneNames.push_back(z);
+  std::vector<Endpoint> out;
+  std::unordered_set<wire::Name> seen;  // each name once (hash and == ignore case)
+  for (const auto& n : names) {
+    if (!seen.insert(n).second) continue;
+    auto z = findZone(n, zoneNames);
+    if (!z) continue;
+    const auto& recs = zones_[zoneNames[*z]];
+    const auto lower = n.lowercased();
+    for (auto it = recs.lower_bound(RecordKey{lower, wire::RRType{0}});
+         it != recs.end() && it->first.name == lower; ++it) {
+      out.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+Status InMemoryProvider::applyLocked(const Changes& changes) {
+  // Applied in place with an undo log, rolled back unless all of it is valid
+  // (no copy of every zone per batch).
+  auto& next = zones_;
+  struct Undo {
+    ZoneRecords* zone;
+    RecordKey key;
+    std::optional<Endpoint> old;  // unset: the key did not exist
+  };
+  std::vector<Undo> undo;
   std::vector<wire::Name> names;
   for (const auto& [z, _] : next) names.push_back(z);
   std::vector<std::string> problems;
@@ -91,6 +135,7 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     } else if (!sameTargets(it->second.targets, e.targets) || it->second.alias != e.alias) {
       problems.push_back(fmt::format("delete {}: values do not match the current set", e.toString()));
     } else {
+      undo.push_back({z, it->first, std::move(it->second)});
       z->erase(it);
     }
   }
@@ -101,7 +146,9 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     }
     auto* z = zoneOf(e);
     if (!z) continue;
-    if (!z->emplace(keyOf(e), stored(e)).second) {
+    if (auto [it, added] = z->emplace(keyOf(e), stored(e)); added) {
+      undo.push_back({z, it->first, std::nullopt});
+    } else {
       problems.push_back(fmt::format("create {}: record set already exists", e.toString()));
     }
   }
@@ -122,7 +169,7 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
       problems.push_back(fmt::format("update {}: no such record set", e.toString()));
       continue;
     }
-    it->second = stored(e);
+    undo.push_back({z, it->first, std::exchange(it->second, stored(e))});
   }
   // RFC 1034 3.6.2: a CNAME owner holds no other data.
   for (const auto& [_, recs] : next) {
@@ -138,13 +185,25 @@ Status InMemoryProvider::applyChanges(const Changes& changes) {
     }
   }
   if (!problems.empty()) {
+    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+      if (u->old) {
+        u->zone->insert_or_assign(u->key, std::move(*u->old));
+      } else {
+        u->zone->erase(u->key);
+      }
+    }
     std::string msg = "invalid change batch:";
     for (const auto& p : problems) msg += "\n  " + p;
     return Error(msg);
   }
-  zones_ = std::move(next);
   ++applies_;
+  ++version_;
   return {};
+}
+
+Result<std::optional<std::string>> InMemoryProvider::recordsVersion() {
+  std::lock_guard lock(mu_);
+  return std::optional<std::string>(std::to_string(version_));
 }
 
 Status loadZoneFile(InMemoryProvider& provider, const std::string& path, const wire::Name& origin) {

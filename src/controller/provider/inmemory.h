@@ -22,14 +22,21 @@ class InMemoryProvider final : public Provider {
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;
   Status applyChanges(const Changes& changes) override;
+  // Counts every change (createZone, put, applied batches).
+  Result<std::optional<std::string>> recordsVersion() override;
+  Result<std::optional<std::string>> applyChangesAt(const Changes& changes,
+                                                    const std::string& expected) override;
+  Result<std::vector<Endpoint>> recordsAt(std::span<const wire::Name> names) override;
 
   [[nodiscard]] std::size_t applyCount() const { return applies_; }
 
  private:
+  Status applyLocked(const Changes& changes);  // mu_ held
   using ZoneRecords = std::map<RecordKey, Endpoint>;
   std::mutex mu_;
   std::map<wire::Name, ZoneRecords> zones_;  // key: lower-cased apex
   std::size_t applies_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 // Loads a zone file into the provider (zone created when missing); records of

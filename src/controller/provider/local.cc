@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "controller/provider/rdata_convert.h"
+#include "store/route53_names.h"
 #include "store/sqlite_zone_store.h"
 #include "zonefile/parser.h"
 
@@ -147,6 +149,71 @@ Result<std::vector<wire::Name>> LocalProvider::zones() {
   return out;
 }
 
+namespace {
+
+std::string versionOf(const std::vector<store::HostedZone>& hz) {
+  std::string v;
+  for (const auto& z : hz) v += fmt::format("{}:{}:{};", z.id, z.serial, z.recordSetCount);
+  return v;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> LocalProvider::recordsVersion() {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  return std::optional<std::string>(versionOf(*hz));
+}
+
+Result<std::optional<std::string>> LocalProvider::applyChangesAt(const Changes& changes,
+                                                                 const std::string& expected) {
+  auto before = hostedZones();
+  if (!before) return before.error();
+  std::map<std::size_t, std::uint32_t> committed;
+  if (auto s = applyTo(*before, changes, committed); !s) return s.error();
+  auto after = hostedZones();
+  if (!after) return after.error();
+  bool continuous = versionOf(*before) == expected && after->size() == before->size();
+  for (std::size_t i = 0; continuous && i < after->size(); ++i) {
+    std::uint32_t serial = (*before)[i].serial;
+    for (std::uint32_t k = 0; k < committed[i]; ++k) serial = store::serialNext(serial);
+    continuous = (*after)[i].id == (*before)[i].id && (*after)[i].serial == serial;
+  }
+  return continuous ? std::optional<std::string>(versionOf(*after)) : std::nullopt;
+}
+
+Result<std::vector<Endpoint>> LocalProvider::recordsAt(std::span<const wire::Name> names) {
+  auto hz = hostedZones();
+  if (!hz) return hz.error();
+  std::vector<wire::Name> zoneNames;
+  for (const auto& z : *hz) zoneNames.push_back(z.name);
+  std::vector<Endpoint> out;
+  std::unordered_set<wire::Name> seen;  // each name once (hash and == ignore case)
+  for (const auto& n : names) {
+    if (!seen.insert(n).second) continue;
+    auto zone = findZone(n, zoneNames);
+    if (!zone) continue;
+    // Route53 order: a name's record sets are adjacent; page until the name ends.
+    std::optional<store::RecordSetKey> start = store::RecordSetKey{n, std::nullopt};
+    while (start) {
+      auto page = store_.listRecordSets((*hz)[*zone].id, start, 64);
+      if (auto* err = std::get_if<store::StoreError>(&page)) return Error(storeErrorText(*err));
+      auto& p = std::get<store::RecordSetPage>(page);
+      start.reset();
+      bool ended = false;
+      for (const auto& rs : p.recordSets) {
+        if (!(rs.name == n)) {
+          ended = true;
+          break;
+        }
+        out.push_back(endpointFromRecordSet(rs));
+      }
+      if (!ended && p.next && p.next->name == n) start = p.next;
+    }
+  }
+  return out;
+}
+
 Result<std::vector<Endpoint>> LocalProvider::records() {
   auto hz = hostedZones();
   if (!hz) return hz.error();
@@ -162,6 +229,13 @@ Result<std::vector<Endpoint>> LocalProvider::records() {
 Status LocalProvider::applyChanges(const Changes& changes) {
   auto hz = hostedZones();
   if (!hz) return hz.error();
+  std::map<std::size_t, std::uint32_t> committed;
+  return applyTo(*hz, changes, committed);
+}
+
+Status LocalProvider::applyTo(const std::vector<store::HostedZone>& zones, const Changes& changes,
+                              std::map<std::size_t, std::uint32_t>& committed) {
+  const auto* hz = &zones;
   std::vector<wire::Name> names;
   for (const auto& z : *hz) names.push_back(z.name);
   // Per zone: deletes first, then creates, then upserts (Route53 order), split
@@ -203,6 +277,7 @@ Status LocalProvider::applyChanges(const Changes& changes) {
         problems.push_back(fmt::format("zone {}: {}", (*hz)[zone].name.toText(), storeErrorText(*err)));
         break;  // later batches may depend on this one
       }
+      ++committed[zone];
     }
   }
   if (problems.empty()) return {};

@@ -5,6 +5,7 @@
 // AliasTarget record sets (the DNS server answers them with the target's
 // addresses); unset TTLs get kDefaultTtl as ExternalDNS's aws provider does.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -34,9 +35,22 @@ class LocalProvider final : public Provider {
   Result<std::vector<wire::Name>> zones() override;
   Result<std::vector<Endpoint>> records() override;
   Status applyChanges(const Changes& changes) override;
+  // Every hosted zone's id, SOA serial and record set count: the store bumps
+  // the serial (RFC 1982, forward only) in the transaction of every change
+  // batch, whoever sends it (API, other processes on the same store).
+  Result<std::optional<std::string>> recordsVersion() override;
+  // Continuity: the zones' versions matched `expected` before, and after the
+  // batch each zone's serial moved by exactly the number of batches sent to it
+  // (any other commit in between moves it further).
+  Result<std::optional<std::string>> applyChangesAt(const Changes& changes,
+                                                    const std::string& expected) override;
+  Result<std::vector<Endpoint>> recordsAt(std::span<const wire::Name> names) override;
 
  private:
   Result<std::vector<store::HostedZone>> hostedZones();
+  // Sends the batches; counts committed batches per zone index.
+  Status applyTo(const std::vector<store::HostedZone>& hz, const Changes& changes,
+                 std::map<std::size_t, std::uint32_t>& committed);
   std::unique_ptr<store::ZoneStore> owned_;
   store::ZoneStore& store_;
 };

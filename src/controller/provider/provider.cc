@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <unordered_set>
 
 namespace zk::controller {
 namespace {
@@ -37,6 +38,24 @@ constexpr std::array kRegionZones{
 std::vector<Endpoint> Provider::adjustEndpoints(std::vector<Endpoint> desired,
                                                 std::span<const wire::Name> zones) {
   return applyAliasRules(std::move(desired), zones);
+}
+
+Result<std::optional<std::string>> Provider::applyChangesAt(const Changes& changes,
+                                                            const std::string& expected) {
+  (void)expected;
+  if (auto s = applyChanges(changes); !s) return s.error();
+  return std::optional<std::string>();
+}
+
+Result<std::vector<Endpoint>> Provider::recordsAt(std::span<const wire::Name> names) {
+  auto all = records();
+  if (!all) return all.error();
+  std::unordered_set<wire::Name> wanted(names.begin(), names.end());  // hash and == ignore case
+  std::vector<Endpoint> out;
+  for (auto& e : *all) {
+    if (wanted.count(e.dnsName)) out.push_back(std::move(e));
+  }
+  return out;
 }
 
 ChangeCost changeCost(const Endpoint& e, bool upsert) {

@@ -5,6 +5,9 @@
 //   applyChanges() one batch per zone, all or nothing per zone
 //   adjustEndpoints() shapes desired endpoints the way this provider stores them
 //                  (alias decisions), so that the plan compares like with like.
+//   recordsVersion() a token that changes whenever records() would answer
+//                  differently, whoever made the change (registries cache
+//                  their listing while it stays the same)
 
 #include <optional>
 #include <span>
@@ -25,6 +28,19 @@ class Provider {
   virtual Status applyChanges(const Changes& changes) = 0;
   virtual std::vector<Endpoint> adjustEndpoints(std::vector<Endpoint> desired,
                                                 std::span<const wire::Name> zones);
+  // Changes whenever the zones or any record in them change (by this process
+  // or anyone else); nullopt when the provider cannot tell cheaply, and then
+  // callers list the records every time (route53: Route53 has no zone version).
+  virtual Result<std::optional<std::string>> recordsVersion() { return std::optional<std::string>(); }
+  // applyChanges(), and when the provider's version was `expected` right
+  // before the batch and nothing but the batch changed it, the version after
+  // it (so a caller's cached listing plus the batch's names read again equals
+  // a new listing); nullopt when that cannot be told. The default: nullopt.
+  virtual Result<std::optional<std::string>> applyChangesAt(const Changes& changes,
+                                                            const std::string& expected);
+  // The record sets at these names (any type; names compare ignoring case),
+  // as records() shows them. The default filters records().
+  virtual Result<std::vector<Endpoint>> recordsAt(std::span<const wire::Name> names);
 };
 
 // Route53 ChangeBatch limits: at most 1000 ResourceRecord values per request

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
-#include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -33,45 +33,106 @@ Result<CycleResult> Reconciler::runOnce(bool narrow) {
     stats_.lastError = msg;
     return Error(std::move(msg));
   };
-  auto objects = source_.list();
-  if (!objects)
-    return fail(fmt::format("source listing failed, nothing changed: {}", objects.error().message));
+  auto groups = source_.groups();
+  if (!groups) return fail(fmt::format("source listing failed, nothing changed: {}", groups.error().message));
   CycleResult result;
-  auto desired = desiredEndpoints(*objects, options_.source, result.warnings);
   auto zones = registry_.provider().zones();
   if (!zones) return fail(fmt::format("listing zones failed: {}", zones.error().message));
-  desired = registry_.provider().adjustEndpoints(std::move(desired), *zones);
-  auto current = registry_.records();
-  if (!current) return fail(fmt::format("listing records failed: {}", current.error().message));
-  if (narrow && previous && !options_.dryRun) {
-    const auto names = changedNames(*previous, desired);
-    result.changes =
-        calculatePlan(restrictToNames(*current, names), restrictToNames(desired, names), options_.plan);
-  } else {
-    result.changes = calculatePlan(*current, desired, options_.plan);
+  // Desired endpoints: computed only for groups the cache does not hold.
+  if (*zones != cacheZones_) {
+    groupCache_.clear();
+    cacheZones_ = *zones;
   }
-  if (auto limit = checkDeleteLimit(result.changes, *current, options_.plan.ownerId, options_.deleteLimit);
+  GroupList now;
+  now.reserve(groups->size());
+  std::unordered_map<const Objects*, std::shared_ptr<const GroupEndpoints>> nextCache;
+  for (auto& g : *groups) {
+    std::shared_ptr<const GroupEndpoints> ge;
+    if (auto it = groupCache_.find(g.get()); it != groupCache_.end() && it->second->objects == g) {
+      ge = it->second;
+    } else {
+      auto fresh = std::make_shared<GroupEndpoints>();
+      fresh->objects = g;
+      fresh->endpoints = registry_.provider().adjustEndpoints(
+          desiredEndpoints(*g, options_.source, fresh->warnings), *zones);
+      ge = std::move(fresh);
+    }
+    nextCache.emplace(g.get(), ge);
+    result.warnings.insert(result.warnings.end(), ge->warnings.begin(), ge->warnings.end());
+    now.push_back(std::move(ge));
+  }
+  groupCache_ = std::move(nextCache);
+  if (now != desiredGroups_) {
+    desired_.clear();
+    for (const auto& ge : now) {
+      for (const auto& e : ge->endpoints) desired_.push_back(&e);
+    }
+    desiredGroups_ = now;
+  }
+  const std::vector<const Endpoint*>& desired = desired_;
+
+  auto current = registry_.sharedRecords();
+  if (!current) return fail(fmt::format("listing records failed: {}", current.error().message));
+  const std::vector<Endpoint>& currentList = **current;
+  std::vector<const Endpoint*> currentPtrs;
+  currentPtrs.reserve(currentList.size());
+  for (const auto& e : currentList) currentPtrs.push_back(&e);
+  if (narrow && previous && !options_.dryRun) {
+    // Only groups that are new or gone since the last successful cycle can
+    // change a name's desired endpoints (the others are the same endpoints).
+    std::unordered_map<const GroupEndpoints*, int> delta;
+    for (const auto& ge : *previous) --delta[ge.get()];
+    for (const auto& ge : now) ++delta[ge.get()];
+    std::vector<Endpoint> before;
+    std::vector<Endpoint> after;
+    auto add = [](std::vector<Endpoint>& to, const GroupEndpoints& ge, int times) {
+      for (int t = 0; t < times; ++t) to.insert(to.end(), ge.endpoints.begin(), ge.endpoints.end());
+    };
+    for (const auto& ge : *previous) {
+      if (auto& d = delta[ge.get()]; d < 0) {
+        add(before, *ge, -d);
+        d = 0;
+      }
+    }
+    for (const auto& ge : now) {
+      if (auto& d = delta[ge.get()]; d > 0) {
+        add(after, *ge, d);
+        d = 0;
+      }
+    }
+    const auto names = changedNames(before, after);
+    result.changes =
+        calculatePlan(restrictToNames(currentPtrs, names), restrictToNames(desired, names), options_.plan);
+  } else {
+    result.changes = calculatePlan(currentPtrs, desired, options_.plan);
+  }
+  if (auto limit = checkDeleteLimit(result.changes, currentList, options_.plan.ownerId, options_.deleteLimit);
       !limit) {
     refused = true;
     return fail(limit.error().message);
   }
   // Bookkeeping for /metrics: owned records by type, desired names someone else holds.
-  std::map<std::string, std::size_t> ownedByType;
-  std::set<wire::Name> foreign;
-  for (const auto& e : *current) {
-    const bool owned = options_.plan.ownerId.empty() || e.owner() == options_.plan.ownerId;
-    if (owned && options_.plan.domainFilter.matches(e.dnsName)) ++ownedByType[wire::typeToText(e.type)];
+  std::map<wire::RRType, std::size_t> ownedCount;
+  std::unordered_set<wire::Name> foreign;  // Name's hash and == ignore case
+  for (const auto& e : currentList) {
+    const bool owned = options_.plan.ownerId.empty() || e.label(kOwnerLabel) == options_.plan.ownerId;
+    if (owned && options_.plan.domainFilter.matches(e.dnsName)) ++ownedCount[e.type];
     const bool managedType = std::find(options_.plan.managedTypes.begin(), options_.plan.managedTypes.end(),
                                        e.type) != options_.plan.managedTypes.end();
-    if (!owned && managedType) foreign.insert(e.dnsName.lowercased());
+    if (!owned && managedType) foreign.insert(e.dnsName);
   }
-  std::set<wire::Name> skipped;
-  for (const auto& d : desired) {
-    if (foreign.count(d.dnsName.lowercased()) && options_.plan.domainFilter.matches(d.dnsName)) {
-      skipped.insert(d.dnsName.lowercased());
+  std::unordered_set<wire::Name> skipped;
+  if (!foreign.empty()) {
+    for (const auto* d : desired) {
+      if (foreign.count(d->dnsName) && options_.plan.domainFilter.matches(d->dnsName))
+        skipped.insert(d->dnsName);
     }
   }
+  std::map<std::string, std::size_t> ownedByType;
+  for (const auto& [type, n] : ownedCount) ownedByType[wire::typeToText(type)] += n;
   if (!options_.dryRun && !result.changes.empty()) {
+    currentPtrs.clear();
+    current->reset();  // let go of the listing: the registry may update it in place
     if (auto s = registry_.applyChanges(result.changes); !s) {
       return fail(fmt::format("applying changes failed: {}", s.error().message));
     }
@@ -94,7 +155,7 @@ Result<CycleResult> Reconciler::runOnce(bool narrow) {
     stats_.deleted += result.changes.remove.size();
   }
   stats_.sourceEndpoints = desired.size();
-  if (!options_.dryRun) lastDesired_ = desired;
+  if (!options_.dryRun) lastDesired_ = std::move(now);
   stats_.warnings = result.warnings.size();
   stats_.skippedOwnerMismatch = skipped.size();
   stats_.ownedByType = std::move(ownedByType);

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "controller/plan/plan.h"
 #include "controller/registry/registry.h"
@@ -88,7 +89,20 @@ class Reconciler {
   std::condition_variable cv_;
   bool eventPending_ = false;
   ReconcileStats stats_;
-  std::optional<std::vector<Endpoint>> lastDesired_;  // after the last successful applied cycle
+
+  // Desired endpoints per object group (a pure function of the group, the
+  // options and the zones), reused while the source returns the same group.
+  struct GroupEndpoints {
+    ObjectGroup objects;              // keeps the group, and so its address, alive
+    std::vector<Endpoint> endpoints;  // desired, adjusted for the provider
+    Warnings warnings;
+  };
+  using GroupList = std::vector<std::shared_ptr<const GroupEndpoints>>;
+  std::unordered_map<const Objects*, std::shared_ptr<const GroupEndpoints>> groupCache_;
+  std::vector<wire::Name> cacheZones_;  // the zones groupCache_ was adjusted for
+  GroupList desiredGroups_;             // the groups desired_ points into
+  std::vector<const Endpoint*> desired_;
+  std::optional<GroupList> lastDesired_;  // after the last successful applied cycle
 };
 
 }  // namespace zk::controller

@@ -1,5 +1,10 @@
 #include "controller/registry/txt.h"
 
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "controller/endpoint/labels.h"
@@ -39,6 +44,16 @@ Endpoint ownershipRecord(const wire::Name& name, const Endpoint& owned, const st
   if (!owned.resource().empty()) labels.emplace(std::string(kResourceLabel), owned.resource());
   txt.targets.push_back(Text{serializeLabels(labels)});
   return txt;
+}
+
+// The labels of an ownership record: its first TXT value in the label format.
+std::optional<Labels> ownershipLabels(const Endpoint& txt) {
+  for (const auto& t : txt.targets) {
+    const auto* text = std::get_if<Text>(&t);
+    if (!text) continue;
+    if (auto labels = parseLabels(text->value)) return std::move(*labels);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -96,28 +111,33 @@ Result<wire::Name> TxtRegistry::checkedTxtName(const wire::Name& name, wire::RRT
 }
 
 Result<std::vector<Endpoint>> TxtRegistry::records() {
+  auto shared = sharedRecords();
+  if (!shared) return shared.error();
+  return **shared;
+}
+
+Result<SharedEndpoints> TxtRegistry::sharedRecords() {
+  std::lock_guard lock(mu_);
+  return cachedListing(provider_, version_, cached_, [&] { return listOwned(); });
+}
+
+Result<std::vector<Endpoint>> TxtRegistry::listOwned() {
   auto zones = provider_.zones();
   if (!zones) return zones.error();
   auto recs = provider_.records();
   if (!recs) return recs.error();
 
-  std::map<wire::Name, Endpoint> ownership;
-  std::map<wire::Name, Labels> owners;
+  // Hashed by name; Name's hash and == ignore case.
+  std::unordered_map<wire::Name, Endpoint> ownership;
+  std::unordered_map<wire::Name, Labels> owners;
   std::vector<Endpoint> out;
+  out.reserve(recs->size());
   for (auto& e : *recs) {
     if (e.type == wire::RRType::TXT) {
-      bool isOwnership = false;
-      for (const auto& t : e.targets) {
-        const auto* text = std::get_if<Text>(&t);
-        if (!text) continue;
-        if (auto labels = parseLabels(text->value)) {
-          owners.insert_or_assign(e.dnsName.lowercased(), std::move(*labels));
-          isOwnership = true;
-          break;
-        }
-      }
-      if (isOwnership) {
-        ownership.insert_or_assign(e.dnsName.lowercased(), e);
+      if (auto labels = ownershipLabels(e)) {
+        owners.insert_or_assign(e.dnsName, std::move(*labels));
+        auto key = e.dnsName;
+        ownership.insert_or_assign(std::move(key), std::move(e));
         continue;
       }
     }
@@ -137,38 +157,120 @@ Result<std::vector<Endpoint>> TxtRegistry::records() {
       for (const auto& [k, v] : *found) e.labels.insert_or_assign(k, v);
     }
   }
-  std::lock_guard lock(mu_);
-  ownershipTxt_ = std::move(ownership);
+  ownershipTxt_ = std::move(ownership);  // mu_ is held by sharedRecords()
   zones_ = std::move(*zones);
+  dependents_.clear();
+  dependentsBuilt_ = false;
   return out;
 }
 
-Status TxtRegistry::applyChanges(const Changes& changes) {
-  std::map<wire::Name, Endpoint> known;
-  std::vector<wire::Name> zones;
-  {
-    std::lock_guard lock(mu_);
-    known = ownershipTxt_;
-    zones = zones_;
+void TxtRegistry::addDependent(const Endpoint& e) {
+  if (auto typed = txtName(e.dnsName, e.type)) dependents_[*typed].push_back(e.dnsName);
+  if (auto old = oldTxtName(e.dnsName)) dependents_[*old].push_back(e.dnsName);
+}
+
+void TxtRegistry::attachOwner(Endpoint& e) const {
+  auto labelsAt = [&](const Result<wire::Name>& n) -> std::optional<Labels> {
+    if (!n) return std::nullopt;
+    auto it = ownershipTxt_.find(*n);
+    if (it == ownershipTxt_.end()) return std::nullopt;
+    return ownershipLabels(it->second);
+  };
+  auto found = labelsAt(txtName(e.dnsName, e.type));
+  if (!found) found = labelsAt(oldTxtName(e.dnsName));
+  if (found) {
+    for (const auto& [k, v] : *found) e.labels.insert_or_assign(k, v);
   }
-  if (zones.empty()) {
+}
+
+void TxtRegistry::refreshAfter(const Changes& applied, std::string version) {
+  // The names the batch touched, and the records that read an ownership name
+  // the batch touched (their typed or old ownership name; usually the same
+  // names, but old-format and wildcard names can point elsewhere).
+  std::vector<wire::Name> names;
+  std::unordered_set<wire::Name> relist;  // hash and == ignore case
+  std::vector<wire::Name> txtNames;
+  auto touch = [&](const Endpoint& e) {
+    if (relist.insert(e.dnsName).second) names.push_back(e.dnsName);
+    if (e.type == wire::RRType::TXT) txtNames.push_back(e.dnsName);
+  };
+  for (const auto* list : {&applied.create, &applied.updateOld, &applied.updateNew, &applied.remove}) {
+    for (const auto& e : *list) touch(e);
+  }
+  // A batch also changes its zone's apex (the SOA serial, in the local store).
+  for (std::size_t i = 0, n = names.size(); i < n; ++i) {
+    if (auto z = findZone(names[i], zones_); z && relist.insert(zones_[*z]).second)
+      names.push_back(zones_[*z]);
+  }
+  if (!dependentsBuilt_) {
+    for (const auto& e : *cached_) addDependent(e);
+    dependentsBuilt_ = true;
+  }
+  for (const auto& t : txtNames) {
+    if (auto it = dependents_.find(t); it != dependents_.end()) {
+      for (const auto& n : it->second) {
+        if (relist.insert(n).second) names.push_back(n);
+      }
+    }
+  }
+  auto fresh = provider_.recordsAt(names);
+  if (!fresh) {  // list everything next time
+    version_.reset();
+    cached_.reset();
+    return;
+  }
+  for (const auto& n : names) ownershipTxt_.erase(n);
+  std::vector<Endpoint> plain;
+  for (auto& e : *fresh) {
+    if (e.type == wire::RRType::TXT && ownershipLabels(e)) {
+      auto key = e.dnsName;
+      ownershipTxt_.insert_or_assign(std::move(key), std::move(e));
+    } else {
+      plain.push_back(std::move(e));
+    }
+  }
+  // Copy on write: in place when nobody else holds the listing (the
+  // reconciler lets go of it before applying), else on a copy.
+  if (cached_.use_count() > 1) cached_ = std::make_shared<std::vector<Endpoint>>(*cached_);
+  std::erase_if(*cached_, [&](const Endpoint& e) { return relist.count(e.dnsName) > 0; });
+  for (auto& e : plain) {
+    attachOwner(e);
+    addDependent(e);
+    cached_->push_back(std::move(e));
+  }
+  version_ = std::move(version);
+}
+
+Status TxtRegistry::applyChanges(const Changes& changes) {
+  std::lock_guard lock(mu_);
+  std::vector<wire::Name> fetched;  // when nothing was listed yet
+  if (zones_.empty()) {
     auto z = provider_.zones();
     if (!z) return z.error();
-    zones = std::move(*z);
+    fetched = std::move(*z);
   }
+  const auto& zones = zones_.empty() ? fetched : zones_;
+  // Ownership records as they will be: this batch's edits over the last listing
+  // (merged into ownershipTxt_ once the batch is applied; nullopt = deleted).
+  std::unordered_map<wire::Name, std::optional<Endpoint>> edits;
+  auto known = [&](const wire::Name& name) -> const Endpoint* {
+    if (auto it = edits.find(name); it != edits.end()) return it->second ? &*it->second : nullptr;
+    auto it = ownershipTxt_.find(name);
+    return it == ownershipTxt_.end() ? nullptr : &it->second;
+  };
   Changes out;
   std::vector<std::string> problems;
 
   // Keeps the ownership TXT at `name` saying what `owned` needs.
   auto claim = [&](const wire::Name& name, const Endpoint& owned) -> bool {
     Endpoint want = ownershipRecord(name, owned, options_.ownerId);
-    auto it = known.find(name);
-    if (it == known.end()) {
+    const Endpoint* have = known(name);
+    if (!have) {
       out.create.push_back(want);
-      known.emplace(name, std::move(want));
+      edits.insert_or_assign(name, std::move(want));
       return true;
     }
-    const auto* text = std::get_if<Text>(&it->second.targets.front());
+    const auto* text = std::get_if<Text>(&have->targets.front());
     auto labels = text ? parseLabels(text->value) : Result<Labels>(Error("not text"));
     if (labels) {
       auto owner = labels->find(kOwnerLabel);
@@ -178,14 +280,13 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
         return false;
       }
     }
-    if (!sameTargets(it->second.targets, want.targets) || (want.ttl && want.ttl != it->second.ttl)) {
-      out.updateOld.push_back(it->second);
+    if (!sameTargets(have->targets, want.targets) || (want.ttl && want.ttl != have->ttl)) {
+      out.updateOld.push_back(*have);
       out.updateNew.push_back(want);
-      it->second = std::move(want);
+      edits.insert_or_assign(name, std::move(want));
     }
     return true;
   };
-
   for (const auto& e : changes.create) {
     auto name = checkedTxtName(e.dnsName, e.type, zones);
     if (!name) {
@@ -211,16 +312,37 @@ Status TxtRegistry::applyChanges(const Changes& changes) {
   for (const auto& e : changes.remove) {
     out.remove.push_back(e);
     if (auto name = txtName(e.dnsName, e.type)) {
-      if (auto it = known.find(*name); it != known.end()) {
-        out.remove.push_back(it->second);
-        known.erase(it);
+      if (const Endpoint* have = known(*name)) {
+        out.remove.push_back(*have);
+        edits.insert_or_assign(*name, std::nullopt);
       }
     }
   }
-  Status applied = out.empty() ? Status{} : provider_.applyChanges(out);
+  // With a cached listing, the provider tells whether the batch was the only
+  // change since; then only the touched names are read again.
+  Status applied;
+  std::optional<std::string> after;
+  // A large batch (a cold sync) is cheaper to follow with one full listing.
+  const bool small = cached_ && out.size() <= std::max<std::size_t>(64, cached_->size() / 8);
+  if (!out.empty() && version_ && small) {
+    auto r = provider_.applyChangesAt(out, *version_);
+    if (r) {
+      after = std::move(*r);
+    } else {
+      applied = r.error();
+    }
+  } else if (!out.empty()) {
+    applied = provider_.applyChanges(out);
+  }
   if (applied) {
-    std::lock_guard lock(mu_);
-    ownershipTxt_ = std::move(known);
+    for (auto& [name, e] : edits) {
+      if (e) {
+        ownershipTxt_.insert_or_assign(name, std::move(*e));
+      } else {
+        ownershipTxt_.erase(name);
+      }
+    }
+    if (after) refreshAfter(out, std::move(*after));
   }
   if (!applied) problems.insert(problems.begin(), applied.error().message);
   if (problems.empty()) return {};

@@ -327,8 +327,7 @@ std::vector<Endpoint> desiredEndpoints(const Objects& objects, const SourceOptio
       std::move(eps.begin(), eps.end(), std::back_inserter(out));
     }
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Endpoint& a, const Endpoint& b) { return keyOf(a) < keyOf(b); });
+  std::stable_sort(out.begin(), out.end(), keyLess);
   return out;
 }
 
