@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/thread_priority.h"
 #include "store/route53_names.h"
 #include "store/server_registry.h"
 
@@ -142,6 +143,7 @@ void StorePublisher::stop() {
 }
 
 void StorePublisher::run() {
+  if (options_.threadNice != 0) (void)common::setThreadNice(options_.threadNice);
   using Clock = std::chrono::steady_clock;
   const bool polling = options_.pollInterval.count() > 0;
   auto nextPoll = Clock::now() + options_.pollInterval;

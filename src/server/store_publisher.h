@@ -54,6 +54,9 @@ struct StorePublisherOptions {
   std::function<void(const std::string&)> log;  // one line per call; default: stderr
   // Called on the worker thread after each publication (tests, measurements).
   std::function<void(const std::string& zoneId, std::uint32_t serial)> onPublished;
+  // Nonzero: the publisher thread's nice value (serve publishes ahead of query
+  // load; negative needs CAP_SYS_NICE, else ignored).
+  int threadNice = 0;
 };
 
 struct StorePublisherStats {

@@ -1,4 +1,5 @@
 #include "api/http/api_server.h"
+#include "common/thread_priority.h"
 
 #include <charconv>
 
@@ -59,7 +60,16 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   srv.set_keep_alive_max_count(1000);
   srv.set_keep_alive_timeout(60);
   // One function serves every request; `body` is the raw body, whatever its Content-Type.
-  auto serve = [&pipeline](const httplib::Request& req, httplib::Response& res, std::string body) {
+  const int threadNice = options.threadNice;
+  auto serve = [&pipeline, threadNice](const httplib::Request& req, httplib::Response& res,
+                                       std::string body) {
+    // cpp-httplib's pool threads are not ours to start: set the priority on
+    // each thread's first request.
+    thread_local bool prioritySet = false;
+    if (!prioritySet) {
+      prioritySet = true;
+      if (threadNice != 0) (void)common::setThreadNice(threadNice);
+    }
     RawRequest raw;
     raw.method = req.method;
     raw.target = req.target;
@@ -139,8 +149,6 @@ void ApiServer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-ApiServer::~ApiServer() {
-  stop();
-}
+ApiServer::~ApiServer() { stop(); }
 
 }  // namespace zk::api

@@ -22,6 +22,9 @@ struct ApiServerOptions {
   std::string tlsCertFile;  // both set: HTTPS
   std::string tlsKeyFile;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;
+  // Nonzero: request threads run at this nice value (serve gives the control
+  // plane precedence over query load; negative needs CAP_SYS_NICE, else ignored).
+  int threadNice = 0;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" -> host, port.
