@@ -375,6 +375,41 @@ def cmd_throughput(a, api):
     return results
 
 
+def cmd_concurrent(a, endpoint, key_id, secret):
+    """--concurrency N: N connections (one thread each) sending 1-change UPSERTs at once;
+    concurrent batches share a commit (group commit), so record sets/s grows with N."""
+    n = a.concurrency
+    clients = [Route53(endpoint, key_id, secret, "http.client") for _ in range(n)]
+    clients[0].find_or_create_zone()
+    for c in clients[1:]:
+        c.zone_id = clients[0].zone_id
+    ips = ChangeIPs(start=a.ip_start + 2000000)
+    per = max(50, a.rrsets_per_run // (10 * n))
+    reqs = [[c.change("UPSERT", [(name_of((k * per + j) % a.records), ips.next())]) for j in range(per)]
+            for k, c in enumerate(clients)]
+    lat = [[] for _ in range(n)]
+
+    def work(k):
+        for req in reqs[k]:
+            t1 = time.perf_counter()
+            clients[k].send(req)
+            lat[k].append(time.perf_counter() - t1)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    el = time.perf_counter() - t0
+    all_lat = [x for v in lat for x in v]
+    emit("zk_concurrent", label=a.label, connections=n, requests=len(all_lat), seconds=round(el, 3),
+         rrsets_per_s=round(len(all_lat) / el, 1), req_latency=summary_ms(all_lat), load_avg=load_avg())
+    s = summary_ms(all_lat)
+    print("[%s] %d connections x 1-change UPSERTs: %.0f record sets/s, p50 %.2f ms p99 %.2f ms (%d requests)"
+          % (a.label, n, len(all_lat) / el, s["p50_ms"], s["p99_ms"], len(all_lat)), flush=True)
+
+
 def wait_for(path, pattern, proc, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -418,7 +453,9 @@ def main():
     ap.add_argument("--label", default="zonekeeper")
     ap.add_argument("--dnsperf", action="store_true", help="dnsperf load in the background while measuring")
     ap.add_argument("--dnsperf-cpu", type=int, default=1, help="CPU to pin dnsperf to (-1: no pinning)")
-    ap.add_argument("--phases", default="load,latency,throughput")
+    ap.add_argument("--phases", default="load,latency,throughput",
+                    help="any of load, latency, throughput, concurrent (with --concurrency)")
+    ap.add_argument("--concurrency", type=int, default=8, help="connections of the concurrent phase")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="zk_api_bench_")
@@ -454,6 +491,8 @@ def main():
         try:
             lat = cmd_latency(a, api) if "latency" in phases else None
             thr = cmd_throughput(a, api) if "throughput" in phases else None
+            if "concurrent" in phases:
+                cmd_concurrent(a, endpoint, key_id, secret)
         finally:
             dp = perf.stop() if perf else None
         if dp:
