@@ -66,7 +66,7 @@ struct PresignedQuery {
   std::string signature;
   bool securityToken = false;  // X-Amz-Security-Token present
 };
-inline constexpr std::int64_t kMaxPresignedExpires = 7 * 24 * 3600;  // a week, as AWS
+inline constexpr std::int64_t kMaxPresignedExpires = std::int64_t{7} * 24 * 3600;  // a week, as AWS
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 // True when the query names any X-Amz-Algorithm / X-Amz-Signature parameter.
