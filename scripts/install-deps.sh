@@ -18,6 +18,8 @@ pkgs=(
 bench_pkgs=(
   # zone-load and query benchmarks (bench/): anchor servers, load generator, /usr/bin/time
   nsd bind9 dnsperf time
+  # change-API benchmark (bench/api_vs_pdns.sh): PowerDNS with its HTTP API on SQLite
+  pdns-server pdns-backend-sqlite3
 )
 for arg in "$@"; do
   case $arg in

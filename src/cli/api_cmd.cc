@@ -73,6 +73,7 @@ void runApi(const ApiArgs& args, RunControl* control) {
   options.server.port = addr->second;
   options.server.tlsCertFile = args.tlsCert;
   options.server.tlsKeyFile = args.tlsKey;
+  options.server.threadNice = args.threadNice;
   auto server = api::ApiStack::start(args.shared != nullptr ? *args.shared : *zoneStore, options);
   if (!server) fail(kExitFailed, server.error().message);
   const std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;

@@ -25,6 +25,7 @@ struct ApiArgs {
   // Set by a caller running several components in one process: the store they
   // share (not owned; `store` and `dataDir` are then not opened).
   store::ZoneStore* shared = nullptr;
+  int threadNice = 0;  // of the request threads (ApiServerOptions::threadNice)
 };
 
 // Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.

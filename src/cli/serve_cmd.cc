@@ -302,6 +302,7 @@ void runServe(const ServeArgs& args, RunControl* control) {
     po.onPublished = [r = resolver.get()](const std::string&, std::uint32_t) {
       if (r != nullptr) r->targetsChanged();
     };
+    po.threadNice = args.controlNice;
     for (const auto& hz : std::get<0>(list)) {
       for (const ZoneSource& z : sources) {
         if (z.origin == hz.name) {
@@ -470,6 +471,13 @@ void addServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve->add_flag("--no-api", args->noApi, "With --data: serve DNS only (run `zonekeeper api` apart)");
   serve
+      ->add_option("--control-nice", args->controlNice,
+                   "With --data: nice value of the API request threads and the store publisher, so that "
+                   "changes are taken and published ahead of query load (below 0 needs CAP_SYS_NICE, "
+                   "else ignored; 0: unchanged)")
+      ->check(CLI::Range(-20, 19))
+      ->capture_default_str();
+  serve
       ->add_option("--store-poll-ms", args->storePollMs,
                    "With --data: how often to look for changes committed by other processes (0: never)")
       ->capture_default_str();
@@ -501,6 +509,7 @@ void addServeCommand(CLI::App& app) {
     api.dataDir = args->data;
     api.listen = args->apiListen;
     api.shared = shared.get();
+    api.threadNice = args->controlNice;
     const int code = runComponents("serve",
                                    {{"dns", [&](RunControl& c) { runServe(dns, &c); }},
                                     {"api", [&](RunControl& c) { runApi(api, &c); }}},

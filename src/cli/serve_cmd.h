@@ -31,6 +31,9 @@ struct ServeArgs {
   // With `data`: the Route53 API in the same process unless noApi.
   std::string apiListen = "127.0.0.1:8053";
   bool noApi = false;
+  // With `data`: nice value of the API's request threads and the store
+  // publisher, so changes are taken and published ahead of query load.
+  int controlNice = -5;
   // Set by a caller running several components in one process: the store they
   // share (commits are then published at once, without polling). Not owned.
   store::SqliteZoneStore* store = nullptr;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/thread_priority.h"
 #include "store/route53_names.h"
 #include "store/server_registry.h"
 
@@ -142,6 +143,7 @@ void StorePublisher::stop() {
 }
 
 void StorePublisher::run() {
+  if (options_.threadNice != 0) (void)common::setThreadNice(options_.threadNice);
   using Clock = std::chrono::steady_clock;
   const bool polling = options_.pollInterval.count() > 0;
   auto nextPoll = Clock::now() + options_.pollInterval;
@@ -402,8 +404,39 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
       }
       updates.push_back(std::move(u));
     }
-    snap = zone::ZoneBuilder::derive(*state.snapshot, updates);
-    derived = snap.ok();
+    // A spare nobody reads any more, brought forward in place (newest first:
+    // the fewest steps to replay); else a copy of the current snapshot.
+    while (!state.spares.empty() && !derived) {
+      auto spare = std::move(state.spares.back());
+      state.spares.pop_back();
+      std::vector<std::span<const zone::NameUpdate>> chain;
+      for (const auto& [v, u] : state.steps) {
+        if (v >= spare.version) chain.emplace_back(u);
+      }
+      chain.emplace_back(updates);
+      if (chain.size() != state.version - spare.version + 1) continue;  // history incomplete
+      snap = zone::ZoneBuilder::rederive(std::move(spare.snapshot), chain);
+      derived = snap.ok();
+      if (derived) {
+        std::lock_guard lock(publishedMutex_);
+        ++stats_.reused;
+      }
+    }
+    if (!derived) {
+      snap = zone::ZoneBuilder::derive(*state.snapshot, updates);
+      derived = snap.ok();
+    }
+    if (derived) {
+      state.steps.emplace_back(state.version, std::move(updates));
+      state.spares.push_back({state.snapshot, state.version});
+      if (state.spares.size() > kSpares) state.spares.erase(state.spares.begin());
+      const std::uint64_t oldest = state.spares.front().version;
+      while (!state.steps.empty() && state.steps.front().first < oldest) state.steps.pop_front();
+    }
+  }
+  if (!derived) {
+    state.spares.clear();
+    state.steps.clear();
   }
   if (!derived) {
     warnings.clear();
@@ -421,6 +454,7 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
     return false;
   }
   state.snapshot = *snap;
+  ++state.version;
   table_.upsert(*snap);
   // Only now does the server answer with the change: GetChange may say INSYNC.
   store_.markServedBy(options_.serverName, state.id, state.serial);

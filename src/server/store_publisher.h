@@ -24,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +54,9 @@ struct StorePublisherOptions {
   std::function<void(const std::string&)> log;  // one line per call; default: stderr
   // Called on the worker thread after each publication (tests, measurements).
   std::function<void(const std::string& zoneId, std::uint32_t serial)> onPublished;
+  // Nonzero: the publisher thread's nice value (serve publishes ahead of query
+  // load; negative needs CAP_SYS_NICE, else ignored).
+  int threadNice = 0;
 };
 
 struct StorePublisherStats {
@@ -60,6 +64,7 @@ struct StorePublisherStats {
   std::uint64_t journalUpdates = 0;  // published from journal diffs
   std::uint64_t fullLoads = 0;       // published from zoneContents (start, gaps)
   std::uint64_t derived = 0;         // snapshots derived from the previous one
+  std::uint64_t reused = 0;          // of those, spares brought forward in place (no copy)
   std::uint64_t failures = 0;        // store read or snapshot build failed
 };
 
@@ -104,7 +109,19 @@ class StorePublisher {
     std::uint32_t serial = 0;
     std::map<SetKey, store::RecordSet> sets;
     std::shared_ptr<const zone::ZoneSnapshot> snapshot;  // as published
+    // Snapshot reuse (ZoneBuilder::rederive): earlier snapshots kept as
+    // spares, and the updates that led from each version to the next, so a
+    // spare no reader holds any more is brought forward in place instead of
+    // copying the current snapshot's arrays for every batch.
+    std::uint64_t version = 0;  // of `snapshot`; spares and steps count from it
+    struct Spare {
+      std::shared_ptr<const zone::ZoneSnapshot> snapshot;
+      std::uint64_t version = 0;
+    };
+    std::vector<Spare> spares;  // oldest first, at most kSpares
+    std::deque<std::pair<std::uint64_t, std::vector<zone::NameUpdate>>> steps;  // version -> version + 1
   };
+  static constexpr std::size_t kSpares = 2;
   struct Inbox {  // shared with the store's listener, which may outlive us
     std::mutex mutex;
     std::condition_variable cv;

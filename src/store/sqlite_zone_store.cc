@@ -81,12 +81,8 @@ constexpr const char* kZoneColumns =
     "id, name, caller_reference, comment, private, created_at, serial, record_set_count, name_servers";
 constexpr const char* kSetColumns = "name, type, ttl, rdata, alias_zone, alias_name, alias_eth";
 
-StoreError internal(const Error& e) {
-  return {ErrorCode::Internal, {e.message}};
-}
-StoreError internal(const Status& s) {
-  return internal(s.error());
-}
+StoreError internal(const Error& e) { return {ErrorCode::Internal, {e.message}}; }
+StoreError internal(const Status& s) { return internal(s.error()); }
 StoreError noSuchZone(std::string_view id) {
   return {ErrorCode::NoSuchHostedZone, {fmt::format("No hosted zone found with ID: {}", id)}};
 }
@@ -330,8 +326,7 @@ Result<std::unique_ptr<SqliteZoneStore>> SqliteZoneStore::open(SqliteStoreOption
   }
   return std::unique_ptr<SqliteZoneStore>(new SqliteZoneStore(std::move(*db), std::move(checkpointer),
                                                               std::move(*registry), std::move(options),
-                                                              std::move(servers),
-                                                              std::move(*hostmaster)));
+                                                              std::move(servers), std::move(*hostmaster)));
 }
 
 SqliteZoneStore::SqliteZoneStore(std::unique_ptr<sqlite::Database> db,
@@ -397,15 +392,15 @@ Status SqliteZoneStore::writeChange(const ChangeInfo& info, std::uint32_t serial
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!ins) return ins.error();
   auto st = (*ins)
-      ->bind(1, info.id)
-      .bind(2, info.zoneId)
-      .bind(3, info.status == ChangeStatus::InSync)
-      .bind(4, info.submittedAt)
-      .bind(5, info.comment)
-      .bind(6, std::int64_t{serialBefore})
-      .bind(7, std::int64_t{info.serial})
-      .bindBlob(8, encodeDiff(removed, added))
-      .run();
+                ->bind(1, info.id)
+                .bind(2, info.zoneId)
+                .bind(3, info.status == ChangeStatus::InSync)
+                .bind(4, info.submittedAt)
+                .bind(5, info.comment)
+                .bind(6, std::int64_t{serialBefore})
+                .bind(7, std::int64_t{info.serial})
+                .bindBlob(8, encodeDiff(removed, added))
+                .run();
   if (!st) return st;
   // The journal is bounded: every kPruneEvery batches of a zone, its changes
   // older than the last journalKeep go (so 1000 to 1015 are kept by default).
@@ -725,21 +720,94 @@ StoreResult<ChangeInfo> SqliteZoneStore::applyInTransaction(const HostedZone& zo
 }
 
 StoreResult<ChangeInfo> SqliteZoneStore::applyChanges(std::string_view zoneId, const ChangeBatch& batch) {
-  StoreResult<ChangeInfo> out = StoreError{ErrorCode::Internal, {}};
+  // Group commit: whoever finds no leader at work takes every queued batch
+  // (its own included) into one transaction; batches that arrive meanwhile
+  // wait for the next group. Each caller is answered only after the COMMIT
+  // that holds its batch returned (WAL fsynced): acknowledged = durable.
+  QueuedBatch me;
+  me.zoneId = zoneId;
+  me.batch = &batch;
   {
-    std::lock_guard lock(mutex_);
-    sqlite::StatementScope scope(*db_);
-    sqlite::Transaction txn(*db_);
-    if (auto st = txn.begin(); !st) return internal(st);
-    auto zr = loadZone(zoneId);
-    if (failed(zr)) return errorOf(std::move(zr));
-    out = applyInTransaction(std::get<HostedZone>(zr), batch, RuleOptions{});
-    if (failed(out)) return out;  // the transaction rolls back
-    if (auto st = txn.commit(); !st) return internal(st);
+    std::unique_lock lock(groupMutex_);
+    queue_.push_back(&me);
+    while (!me.done) {
+      if (leaderActive_) {
+        groupCv_.wait(lock);
+        continue;
+      }
+      leaderActive_ = true;
+      std::vector<QueuedBatch*> group;
+      group.swap(queue_);
+      lock.unlock();
+      commitGroup(group);
+      lock.lock();
+      leaderActive_ = false;
+      for (QueuedBatch* q : group) q->done = true;
+      groupCv_.notify_all();
+    }
   }
-  const auto& info = std::get<ChangeInfo>(out);
+  if (failed(me.result)) return std::move(me.result);
+  const auto& info = std::get<ChangeInfo>(me.result);
   notify(info.zoneId, info.serial);
-  return out;
+  return std::move(me.result);
+}
+
+void SqliteZoneStore::commitGroup(std::span<QueuedBatch* const> group) {
+  auto failAll = [&](const StoreError& e) {
+    for (QueuedBatch* q : group) q->result = e;
+  };
+  std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
+  sqlite::Transaction txn(*db_);
+  if (auto st = txn.begin(); !st) return failAll(StoreError{ErrorCode::Internal, {st.error().message}});
+  const bool savepoints = group.size() > 1;
+  std::size_t applied = 0;
+  for (QueuedBatch* q : group) {
+    if (savepoints) {
+      if (auto st = db_->exec("SAVEPOINT batch"); !st) {
+        return failAll(StoreError{ErrorCode::Internal, {st.error().message}});
+      }
+    }
+    auto zr = loadZone(q->zoneId);
+    if (failed(zr)) {
+      q->result = errorOf(std::move(zr));
+    } else {
+      q->result = applyInTransaction(std::get<HostedZone>(zr), *q->batch, RuleOptions{});
+    }
+    if (!savepoints) break;
+    // A failed batch is undone alone (ROLLBACK TO keeps the savepoint, RELEASE ends it).
+    const char* end = failed(q->result) ? "ROLLBACK TO batch; RELEASE batch" : "RELEASE batch";
+    db_->resetAll();  // no statement left mid-step across the savepoint's end
+    if (auto st = db_->exec(end); !st) {
+      // The transaction itself is gone (I/O error): nothing of the group commits.
+      return failAll(StoreError{ErrorCode::Internal, {st.error().message}});
+    }
+    if (!failed(q->result)) ++applied;
+  }
+  if (!savepoints) {
+    if (failed(group[0]->result)) return;  // the transaction rolls back
+    applied = 1;
+  }
+  if (applied == 0) return;  // nothing to commit: the transaction rolls back
+  if (options_.beforeGroupCommit) options_.beforeGroupCommit(group.size());
+  if (auto st = txn.commit(); !st) {
+    for (QueuedBatch* q : group) {
+      if (!failed(q->result)) q->result = StoreError{ErrorCode::Internal, {st.error().message}};
+    }
+    return;
+  }
+  groupStats_.batches += group.size();
+  ++groupStats_.commits;
+}
+
+GroupCommitStats SqliteZoneStore::groupCommitStats() {
+  std::lock_guard lock(mutex_);
+  return groupStats_;
+}
+
+std::size_t SqliteZoneStore::queuedBatches() {
+  std::lock_guard lock(groupMutex_);
+  return queue_.size();
 }
 
 StoreResult<RecordSetPage> SqliteZoneStore::listRecordSets(std::string_view zoneId,

@@ -3,14 +3,17 @@
 // synchronous=FULL (a batch is acknowledged only after its WAL frames are
 // fsynced), one IMMEDIATE transaction per batch, prepared statements cached.
 // Thread-safe: one connection behind one mutex; the listener runs after the
-// commit, outside the lock.
+// commit, outside the lock. Concurrent applyChanges calls share one
+// transaction and one fsync (group commit), each batch still all or nothing.
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,15 @@ struct SqliteStoreOptions {
   // Changes kept per zone for GetChange and the journal (IXFR, the publisher);
   // older ones are deleted every kPruneEvery batches of the zone (0: keep all).
   std::int64_t journalKeep = 1000;
+  // Test hook: called by a group's leader inside its transaction, after the
+  // group's batches and before COMMIT, with the number of batches in the group.
+  std::function<void(std::size_t)> beforeGroupCommit;
+};
+
+// How applyChanges calls shared their commits (group commit).
+struct GroupCommitStats {
+  std::uint64_t batches = 0;  // applyChanges calls that reached the database
+  std::uint64_t commits = 0;  // transactions committed (fsyncs) for them
 };
 
 class SqliteZoneStore final : public ZoneStore {
@@ -81,7 +93,22 @@ class SqliteZoneStore final : public ZoneStore {
   StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId, std::uint32_t sinceSerial) override;
   void setListener(ChangeListener listener) override;
 
+  GroupCommitStats groupCommitStats();
+  // applyChanges calls waiting for the current group's commit (tests).
+  std::size_t queuedBatches();
+
  private:
+  // One applyChanges call waiting in the group-commit queue.
+  struct QueuedBatch {
+    std::string_view zoneId;
+    const ChangeBatch* batch = nullptr;
+    StoreResult<ChangeInfo> result = StoreError{ErrorCode::Internal, {"not applied"}};
+    bool done = false;
+  };
+  // Applies `group` in one transaction (one fsync), each batch in its own
+  // savepoint so that a failing batch is rolled back alone.
+  void commitGroup(std::span<QueuedBatch* const> group);
+
   SqliteZoneStore(std::unique_ptr<sqlite::Database> db, std::unique_ptr<sqlite::Checkpointer> checkpointer,
                   std::unique_ptr<ServerRegistry> registry, SqliteStoreOptions options,
                   std::vector<wire::Name> nameServers, wire::Name hostmaster);
@@ -109,6 +136,14 @@ class SqliteZoneStore final : public ZoneStore {
   ChangeListener listener_;
   // Which servers serve which serial, shared by every process on this store.
   std::unique_ptr<ServerRegistry> registry_;
+
+  // Group commit: callers queue; one of them (the leader) takes the whole
+  // queue, applies it in one transaction and wakes the others.
+  std::mutex groupMutex_;
+  std::condition_variable groupCv_;
+  std::vector<QueuedBatch*> queue_;
+  bool leaderActive_ = false;
+  GroupCommitStats groupStats_;
 };
 
 }  // namespace zk::store

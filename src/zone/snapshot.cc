@@ -1,6 +1,7 @@
 #include "zone/snapshot.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -486,9 +487,21 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::build() {
   return std::shared_ptr<const ZoneSnapshot>(std::move(snap));
 }
 
+namespace {
+
+// Too much left behind by earlier derivations: a full build compacts.
+bool needsCompaction(std::size_t garbage, std::size_t dataBytes, std::size_t rrsetCount) {
+  return garbage > 4096 && garbage > (dataBytes + rrsetCount * sizeof(RRsetRef)) / 3;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapshot& base,
                                                                 std::span<const NameUpdate> updates) {
   if (base.apex_ == kNoNode || base.slots_.empty()) return Error("derive: base snapshot is empty");
+  if (needsCompaction(base.garbage_, base.data_.size(), base.rrsets_.size())) {
+    return Error("derive: compaction needed");
+  }
   // Copy the arrays with room to append, so the appends below do not
   // reallocate (a second copy, into fresh pages, cost more than the first).
   auto snap = std::make_shared<ZoneSnapshot>();
@@ -515,12 +528,34 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
   z.slots_ = base.slots_;
   z.slotMask_ = base.slotMask_;
   z.garbage_ = base.garbage_;
-  const wire::Name originLower = base.origin_.lowercased();
-  const std::size_t originLen = originLower.wireLength();
-  // Too much left behind by earlier derivations: a full build compacts.
-  if (z.garbage_ > 4096 && z.garbage_ > (z.data_.size() + z.rrsets_.size() * sizeof(RRsetRef)) / 3) {
-    return Error("derive: compaction needed");
+  if (auto st = applyInPlace(z, updates); !st) return st.error();
+  return std::shared_ptr<const ZoneSnapshot>(std::move(snap));
+}
+
+Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::rederive(
+    std::shared_ptr<const ZoneSnapshot> spare, std::span<const std::span<const NameUpdate>> steps) {
+  if (!spare || spare.use_count() != 1) return Error("rederive: the spare snapshot is still in use");
+  // Every other owner's release (an acq_rel decrement) happened before the
+  // count read 1; the fence orders their last reads before our writes.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  // Not undefined: every snapshot is created non-const (make_shared<ZoneSnapshot>)
+  // and only handed out as const; nobody else holds this one any more.
+  auto& z = const_cast<ZoneSnapshot&>(*spare);
+  if (z.apex_ == kNoNode || z.slots_.empty()) return Error("rederive: spare snapshot is empty");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    // The last step is the new batch: refuse it on a spare full of garbage.
+    if (i + 1 == steps.size() && needsCompaction(z.garbage_, z.data_.size(), z.rrsets_.size())) {
+      return Error("derive: compaction needed");
+    }
+    if (auto st = applyInPlace(z, steps[i]); !st) return st.error();
   }
+  return spare;
+}
+
+Status ZoneBuilder::applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> updates) {
+  const wire::Name originLower = z.origin_.lowercased();
+  const std::size_t originLen = originLower.wireLength();
+  const std::uint16_t apexDname = z.nodes_[z.apex_].flags & kFlagDname;
 
   auto slotOf = [&](std::uint32_t idx) -> std::uint64_t {
     const Node& n = z.nodes_[idx];
@@ -606,7 +641,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
     const wire::Name lower = u.owner.lowercased();
     auto name = lower.bytes();
     if (!lower.isSubdomainOf(originLower)) {
-      return Error(fmt::format("{} is outside the zone {}", u.owner.toText(), base.origin_.toText()));
+      return Error(fmt::format("{} is outside the zone {}", u.owner.toText(), z.origin_.toText()));
     }
     const bool isApex = name.size() == originLen;
     std::uint32_t idx = z.find(name);
@@ -724,7 +759,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
         if (count != 1) return Error(fmt::format("{}: more than one ALIAS", u.owner.toText()));
       }
       if (type == typeCode(RRType::SOA) && count != 1) {
-        return Error(fmt::format("zone {} has more than one SOA", base.origin_.toText()));
+        return Error(fmt::format("zone {} has more than one SOA", z.origin_.toText()));
       }
       if (type == typeCode(RRType::A) || type == typeCode(RRType::AAAA)) hasAddress = true;
       if (type == typeCode(RRType::DNAME)) n.flags |= kFlagDname;  // apex only (checked above)
@@ -735,7 +770,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
     if ((n.flags & kFlagAlias) && hasAddress) {
       return Error(fmt::format("{}: ALIAS and A/AAAA at the same name", u.owner.toText()));
     }
-    if (isApex && (n.flags & kFlagDname) != (base.nodes_[base.apex_].flags & kFlagDname)) {
+    if (isApex && (n.flags & kFlagDname) != apexDname) {
       return Error("derive: a delegation or DNAME changes");
     }
   }
@@ -743,7 +778,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
   // The apex SOA (pointer into the new rrsets_), serial and negative TTL.
   const Node& apex = z.nodes_[z.apex_];
   const RRsetRef* soa = z.findRRset(apex, RRType::SOA);
-  if (soa == nullptr) return Error(fmt::format("zone {} has no SOA at its apex", base.origin_.toText()));
+  if (soa == nullptr) return Error(fmt::format("zone {} has no SOA at its apex", z.origin_.toText()));
   z.soa_ = soa;
   auto tail = z.rrsetData(*soa);
   z.negativeSoa_.assign(tail.begin(), tail.end());
@@ -757,7 +792,7 @@ Result<std::shared_ptr<const ZoneSnapshot>> ZoneBuilder::derive(const ZoneSnapsh
   const std::uint32_t neg = std::min(soa->ttl, minimum);  // RFC 2308 section 5
   for (int k = 0; k < 4; ++k)
     z.negativeSoa_[static_cast<std::size_t>(4 + k)] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
-  return std::shared_ptr<const ZoneSnapshot>(std::move(snap));
+  return {};
 }
 
 }  // namespace zk::zone

@@ -171,6 +171,16 @@ class ZoneBuilder {
   static Result<std::shared_ptr<const ZoneSnapshot>> derive(const ZoneSnapshot& base,
                                                             std::span<const NameUpdate> updates);
 
+  // derive() without the copy: `spare`, an older snapshot of the zone that
+  // nothing else references any more (use_count() == 1: no ZoneSet, reader or
+  // query holds it), is brought forward in place through each list of
+  // `steps` in turn and returned. The steps are the updates that led from
+  // `spare` to the current snapshot, then the new ones, so the result equals
+  // derive(current, new updates). Fails (and `spare` must be dropped) when
+  // the spare is still in use or the updates need a full build.
+  static Result<std::shared_ptr<const ZoneSnapshot>> rederive(
+      std::shared_ptr<const ZoneSnapshot> spare, std::span<const std::span<const NameUpdate>> steps);
+
  private:
   struct Pending {
     std::uint64_t prefix;   // octets 0-7 of the lower-cased name, for fast sorting
@@ -182,6 +192,9 @@ class ZoneBuilder {
     std::uint32_t rdataOffset;
     std::uint16_t rdataLength;
   };
+  // derive's work on `z`, whose arrays are already its own.
+  static Status applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> updates);
+
   wire::Name origin_;
   wire::Name originLower_;
   std::vector<std::uint8_t> names_;

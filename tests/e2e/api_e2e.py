@@ -338,6 +338,50 @@ class ApiE2E(unittest.TestCase):
                                                    b"</CreateHostedZoneRequest>")
         self.assertEqual((status, xml_code(body)), (400, "XAmzContentSHA256Mismatch"))
 
+    def test_presigned_url(self):
+        """Query-string SigV4: a URL from botocore's generate_presigned_url, fetched with urllib."""
+        ep = self.server.endpoint
+        self.new_zone("presign-a.example")
+        self.new_zone("presign-b.example")
+        url = self.r53.generate_presigned_url("list_hosted_zones", Params={"MaxItems": "1"}, ExpiresIn=300)
+        self.assertIn("X-Amz-Signature=", url)
+        self.assertTrue(url.startswith(ep))
+        status, body = raw_request(ep, "GET", url[len(ep):])
+        self.assertEqual(status, 200, body)
+        root = ET.fromstring(body)
+        self.assertEqual(root.tag, NS + "ListHostedZonesResponse")
+        self.assertEqual(root.find(NS + "MaxItems").text, "1")
+        self.assertEqual(len(root.findall(NS + "HostedZones/" + NS + "HostedZone")), 1)
+        self.assertEqual(root.find(NS + "IsTruncated").text, "true")
+        # A changed parameter breaks the signature.
+        status, body = raw_request(ep, "GET", url[len(ep):].replace("maxitems=1", "maxitems=2"))
+        self.assertEqual((status, xml_code(body)), (403, "SignatureDoesNotMatch"))
+        # Expired: signed two hours ago for one hour.
+        real = botocore.auth.datetime.datetime
+        when = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
+
+        class Fixed(real):
+            @classmethod
+            def utcnow(cls):
+                return when.replace(tzinfo=None)
+
+            @classmethod
+            def now(cls, tz=None):
+                return when if tz else when.replace(tzinfo=None)
+
+        botocore.auth.datetime.datetime = Fixed
+        try:
+            old = self.r53.generate_presigned_url("list_hosted_zones", ExpiresIn=3600)
+        finally:
+            botocore.auth.datetime.datetime = real
+        status, body = raw_request(ep, "GET", old[len(ep):])
+        self.assertEqual((status, xml_code(body)), (403, "AccessDenied"))
+        self.assertIn(b"Request has expired", body)
+        # An unknown key in the URL.
+        bogus = client(ep, ("AKIAAAAAAAAAAAAAAAAA", "x" * 40)).generate_presigned_url("list_hosted_zones")
+        status, body = raw_request(ep, "GET", bogus[len(ep):])
+        self.assertEqual((status, xml_code(body)), (403, "InvalidClientTokenId"))
+
     def test_body_read_whatever_its_content_type(self):
         z = self.new_zone("ctype.test")
         changes = "".join(

@@ -1,10 +1,11 @@
-// Fuzzes SigV4 parsing and canonicalization.
-// Input: sections separated by '\n': Authorization header value, raw path, raw
-// query, X-Amz-Date, then the body. Invariants: nothing crashes; a parsed header
-// has a 64-hex signature and five credential fields; canonical URIs start with
-// '/' and are stable under a second canonicalization (after decoding); the
-// verifier returns either a caller or an error with a code, and never accepts
-// a signature it did not compute.
+// Fuzzes SigV4 parsing and canonicalization, header and presigned forms.
+// Input: sections separated by '\n': Authorization header value (no header
+// when empty), raw path, raw query (X-Amz-* parameters make it presigned),
+// X-Amz-Date, then the body. Invariants: nothing crashes; a parsed header or
+// presigned query has a 64-hex signature and five credential fields; canonical
+// URIs start with '/' and are stable under a second canonicalization (after
+// decoding); the verifier returns either a caller or an error with a code, and
+// never accepts a signature it did not compute.
 
 #include <cstdint>
 #include <cstdlib>
@@ -49,6 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(canonicalUri(percentDecode(uri)) == uri);
   const std::string q = canonicalQuery(query);
   check(canonicalQuery(q) == q);
+  auto presigned = parsePresignedQuery(query);
+  if (presigned.ok()) {
+    check(presigned->signature.size() == 64);
+    check(!presigned->credential.accessKeyId.empty());
+    check(presigned->expiresSeconds >= 1 && presigned->expiresSeconds <= kMaxPresignedExpires);
+    check(isPresigned(query));
+  }
   (void)parseAmzDate(date);
 
   SignedRequest req;
@@ -56,15 +64,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.rawPath = std::string(path);
   req.rawQuery = std::string(query);
   req.body = std::string(body);
-  req.headers = {{"Host", "localhost"},
-                 {"Authorization", std::string(authorization)},
-                 {"X-Amz-Date", std::string(date)}};
+  req.headers = {{"Host", "localhost"}, {"X-Amz-Date", std::string(date)}};
+  if (!authorization.empty()) req.headers.emplace_back("Authorization", std::string(authorization));
   const std::int64_t now = parseAmzDate(date).value_or(0);
   SigV4Verifier verifier([](std::string_view) -> std::optional<std::string> { return std::string("secret"); },
                          [now] { return now; }, SigV4Verifier::Options{});
   auto result = verifier.verify(req);
   if (const auto* e = std::get_if<AuthError>(&result)) {
     check(!e->code.empty() && !e->message.empty());
+  } else if (authorization.empty()) {
+    // Accepted presigned: the signature is the one computed from the secret
+    // over the query without X-Amz-Signature, with the body's hash or (empty
+    // body only) UNSIGNED-PAYLOAD.
+    check(presigned.ok());
+    SignedRequest stripped = req;
+    stripped.rawQuery = canonicalQuery(query, "X-Amz-Signature");
+    const Credential& c = presigned->credential;
+    const std::string scope = c.date + "/" + c.region + "/" + c.service + "/aws4_request";
+    bool match = false;
+    const std::string bodyHash = sha256Hex(req.body);
+    for (const std::string_view hash : {std::string_view(bodyHash), kUnsignedPayload}) {
+      if (hash == kUnsignedPayload && !req.body.empty()) continue;
+      const auto canonical = canonicalRequest(stripped, presigned->signedHeaders, hash);
+      check(canonical.ok());
+      match = match ||
+              toHex(hmacSha256(signingKey("secret", c.date, c.region, c.service),
+                               stringToSign(presigned->amzDate, scope, *canonical))) == presigned->signature;
+    }
+    check(match);
   } else {
     // Accepted: the signature must be the one computed from the secret.
     check(parsed.ok());

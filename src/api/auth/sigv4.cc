@@ -1,6 +1,7 @@
 #include "api/auth/sigv4.h"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -65,7 +66,60 @@ std::optional<std::string> header(const SignedRequest& r, std::string_view lower
   return std::nullopt;
 }
 
+// Calls f(rawKey, rawValue) for each non-empty '&'-separated parameter.
+template <class F>
+void forEachQueryParam(std::string_view rawQuery, F&& f) {
+  while (!rawQuery.empty()) {
+    const std::size_t amp = rawQuery.find('&');
+    const std::string_view part = rawQuery.substr(0, amp);
+    rawQuery = amp == std::string_view::npos ? std::string_view() : rawQuery.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    f(part.substr(0, eq), eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
+  }
+}
+
+bool isLowerHex64(std::string_view v) {
+  return v.size() == 64 && std::all_of(v.begin(), v.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 }  // namespace
+
+Result<Credential> parseCredential(std::string_view val) {
+  // AKID/date/region/service/aws4_request (the key id itself has no '/').
+  std::vector<std::string_view> fields;
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t slash = val.find('/', i);
+    fields.push_back(val.substr(i, slash == std::string_view::npos ? std::string_view::npos : slash - i));
+    if (slash == std::string_view::npos) break;
+    i = slash + 1;
+    if (fields.size() > 5) break;
+  }
+  if (fields.size() != 5 || fields[0].empty()) {
+    return Error(fmt::format("Credential '{}' is not ACCESSKEY/YYYYMMDD/REGION/SERVICE/aws4_request", val));
+  }
+  return Credential{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]),
+                    std::string(fields[3]), std::string(fields[4])};
+}
+
+Result<std::vector<std::string>> parseSignedHeaders(std::string_view val) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= val.size()) {
+    const std::size_t semi = val.find(';', i);
+    const std::string_view h =
+        val.substr(i, semi == std::string_view::npos ? std::string_view::npos : semi - i);
+    if (h.empty()) return Error("SignedHeaders has an empty header name");
+    out.emplace_back(h);
+    if (semi == std::string_view::npos) break;
+    i = semi + 1;
+  }
+  if (out.size() > 64) return Error("SignedHeaders lists more than 64 headers");
+  return out;
+}
 
 Result<AuthorizationHeader> parseAuthorizationHeader(std::string_view value) {
   AuthorizationHeader out;
@@ -95,44 +149,19 @@ Result<AuthorizationHeader> parseAuthorizationHeader(std::string_view value) {
     if (key == "Credential") {
       if (haveCredential) return Error("Credential is given twice");
       haveCredential = true;
-      // AKID/date/region/service/aws4_request (the key id itself has no '/').
-      std::vector<std::string_view> fields;
-      std::size_t i = 0;
-      while (true) {
-        const std::size_t slash = val.find('/', i);
-        fields.push_back(val.substr(i, slash == std::string_view::npos ? std::string_view::npos : slash - i));
-        if (slash == std::string_view::npos) break;
-        i = slash + 1;
-        if (fields.size() > 5) break;
-      }
-      if (fields.size() != 5 || fields[0].empty()) {
-        return Error(
-            fmt::format("Credential '{}' is not ACCESSKEY/YYYYMMDD/REGION/SERVICE/aws4_request", val));
-      }
-      out.credential = {std::string(fields[0]), std::string(fields[1]), std::string(fields[2]),
-                        std::string(fields[3]), std::string(fields[4])};
+      auto cred = parseCredential(val);
+      if (!cred) return cred.error();
+      out.credential = std::move(*cred);
     } else if (key == "SignedHeaders") {
       if (haveHeaders) return Error("SignedHeaders is given twice");
       haveHeaders = true;
-      std::size_t i = 0;
-      while (i <= val.size()) {
-        const std::size_t semi = val.find(';', i);
-        const std::string_view h =
-            val.substr(i, semi == std::string_view::npos ? std::string_view::npos : semi - i);
-        if (h.empty()) return Error("SignedHeaders has an empty header name");
-        out.signedHeaders.emplace_back(h);
-        if (semi == std::string_view::npos) break;
-        i = semi + 1;
-      }
-      if (out.signedHeaders.size() > 64) return Error("SignedHeaders lists more than 64 headers");
+      auto headers = parseSignedHeaders(val);
+      if (!headers) return headers.error();
+      out.signedHeaders = std::move(*headers);
     } else if (key == "Signature") {
       if (haveSignature) return Error("Signature is given twice");
       haveSignature = true;
-      if (val.size() != 64 || !std::all_of(val.begin(), val.end(), [](char c) {
-            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-          })) {
-        return Error("Signature must be 64 lower-case hex digits");
-      }
+      if (!isLowerHex64(val)) return Error("Signature must be 64 lower-case hex digits");
       out.signature = std::string(val);
     } else {
       return Error(fmt::format("unknown Authorization component '{}'", key));
@@ -141,6 +170,62 @@ Result<AuthorizationHeader> parseAuthorizationHeader(std::string_view value) {
   if (!haveCredential) return Error("Authorization header requires 'Credential' parameter");
   if (!haveHeaders) return Error("Authorization header requires 'SignedHeaders' parameter");
   if (!haveSignature) return Error("Authorization header requires 'Signature' parameter");
+  return out;
+}
+
+bool isPresigned(std::string_view rawQuery) {
+  bool found = false;
+  forEachQueryParam(rawQuery, [&](std::string_view key, std::string_view) {
+    const std::string k = percentDecode(key);
+    if (k == "X-Amz-Algorithm" || k == "X-Amz-Signature") found = true;
+  });
+  return found;
+}
+
+Result<PresignedQuery> parsePresignedQuery(std::string_view rawQuery) {
+  // AWS SigV4 "authenticating requests: using query parameters".
+  constexpr std::array<std::string_view, 6> kNames = {"X-Amz-Algorithm",     "X-Amz-Credential",
+                                                      "X-Amz-Date",          "X-Amz-Expires",
+                                                      "X-Amz-SignedHeaders", "X-Amz-Signature"};
+  std::array<std::optional<std::string>, 6> values;
+  PresignedQuery out;
+  std::optional<std::string> problem;
+  forEachQueryParam(rawQuery, [&](std::string_view rawKey, std::string_view rawValue) {
+    const std::string key = percentDecode(rawKey);
+    if (key == "X-Amz-Security-Token") out.securityToken = true;
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+      if (key != kNames[i]) continue;
+      if (values[i] && !problem) problem = fmt::format("{} is given twice", kNames[i]);
+      values[i] = percentDecode(rawValue);
+    }
+  });
+  if (problem) return Error(*problem);
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (!values[i])
+      return Error(fmt::format("AWS query-string authentication requires the {} parameter", kNames[i]));
+  }
+  if (*values[0] != kAlgorithm) {
+    return Error(
+        fmt::format("unsupported X-Amz-Algorithm '{}': only {} is accepted", *values[0], kAlgorithm));
+  }
+  auto cred = parseCredential(*values[1]);
+  if (!cred) return cred.error();
+  out.credential = std::move(*cred);
+  out.amzDate = *values[2];
+  const std::string& expires = *values[3];
+  if (expires.empty() || expires.size() > 7 ||
+      !std::all_of(expires.begin(), expires.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Error(fmt::format("X-Amz-Expires '{}' must be a number of seconds", expires));
+  }
+  out.expiresSeconds = std::stoll(expires);
+  if (out.expiresSeconds < 1 || out.expiresSeconds > kMaxPresignedExpires) {
+    return Error(fmt::format("X-Amz-Expires must be between 1 and {} seconds", kMaxPresignedExpires));
+  }
+  auto headers = parseSignedHeaders(*values[4]);
+  if (!headers) return headers.error();
+  out.signedHeaders = std::move(*headers);
+  if (!isLowerHex64(*values[5])) return Error("X-Amz-Signature must be 64 lower-case hex digits");
+  out.signature = *values[5];
   return out;
 }
 
@@ -199,7 +284,7 @@ std::string canonicalUri(std::string_view rawPath) {
   return uriEncode(path, false);
 }
 
-std::string canonicalQuery(std::string_view rawQuery) {
+std::string canonicalQuery(std::string_view rawQuery, std::string_view omitKey) {
   std::vector<std::pair<std::string, std::string>> params;
   std::size_t i = 0;
   while (i < rawQuery.size()) {
@@ -208,9 +293,10 @@ std::string canonicalQuery(std::string_view rawQuery) {
     const std::string_view part = rawQuery.substr(i, end - i);
     if (!part.empty()) {
       const std::size_t eq = part.find('=');
-      const std::string_view k = part.substr(0, eq);
+      const std::string k = percentDecode(part.substr(0, eq));
       const std::string_view v = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
-      params.emplace_back(uriEncode(percentDecode(k), true), uriEncode(percentDecode(v), true));
+      if (omitKey.empty() || k != omitKey)
+        params.emplace_back(uriEncode(k, true), uriEncode(percentDecode(v), true));
     }
     i = end + 1;
   }
@@ -314,39 +400,74 @@ SigV4Verifier::SigV4Verifier(SecretLookup lookup, std::function<std::int64_t()> 
 
 std::variant<VerifiedCaller, AuthError> SigV4Verifier::verify(const SignedRequest& request) const {
   const auto authorization = header(request, "authorization");
-  if (!authorization) {
-    if (request.rawQuery.find("X-Amz-Signature=") != std::string::npos) {
-      return AuthError{403, "AccessDenied", "presigned (query-string) requests are not supported"};
-    }
-    return AuthError{403, "MissingAuthenticationToken", "Missing Authentication Token"};
+  const bool presigned = isPresigned(request.rawQuery);
+  if (authorization && presigned) {
+    return AuthError{400, "IncompleteSignature",
+                     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the "
+                     "Authorization header should be specified"};
   }
+  if (presigned) return verifyPresigned(request);
+  if (!authorization) return AuthError{403, "MissingAuthenticationToken", "Missing Authentication Token"};
   auto parsed = parseAuthorizationHeader(*authorization);
   if (!parsed) return AuthError{400, "IncompleteSignature", parsed.error().message};
   const AuthorizationHeader& auth = *parsed;
-  const Credential& cred = auth.credential;
 
   if (header(request, "x-amz-security-token")) {
     return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
   }
-  const auto secret = lookup_(cred.accessKeyId);
-  if (!secret) {
-    return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
-  }
   const auto amzDate = header(request, "x-amz-date");
   if (!amzDate) {
+    // The key is looked up first (an unknown key is InvalidClientTokenId whatever else is wrong).
+    if (!lookup_(auth.credential.accessKeyId)) {
+      return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+    }
     return AuthError{400, "IncompleteSignature",
                      "Authorization header requires existence of an 'X-Amz-Date' header."};
   }
   const auto when = parseAmzDate(*amzDate);
-  if (!when)
+  if (!when) {
+    if (!lookup_(auth.credential.accessKeyId)) {
+      return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+    }
     return AuthError{400, "IncompleteSignature",
                      fmt::format("X-Amz-Date '{}' is not YYYYMMDDTHHMMSSZ", *amzDate)};
-  if (cred.date != amzDate->substr(0, 8)) {
+  }
+  return verifySignature(request, auth.credential, *amzDate, *when, *when + options_.maxSkewSeconds, false,
+                         auth.signedHeaders, auth.signature);
+}
+
+std::variant<VerifiedCaller, AuthError> SigV4Verifier::verifyPresigned(const SignedRequest& request) const {
+  auto parsed = parsePresignedQuery(request.rawQuery);
+  if (!parsed) return AuthError{400, "IncompleteSignature", parsed.error().message};
+  if (parsed->securityToken || header(request, "x-amz-security-token")) {
+    return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+  }
+  const auto when = parseAmzDate(parsed->amzDate);
+  if (!when) {
+    if (!lookup_(parsed->credential.accessKeyId)) {
+      return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+    }
+    return AuthError{400, "IncompleteSignature",
+                     fmt::format("X-Amz-Date '{}' is not YYYYMMDDTHHMMSSZ", parsed->amzDate)};
+  }
+  return verifySignature(request, parsed->credential, parsed->amzDate, *when, *when + parsed->expiresSeconds,
+                         true, parsed->signedHeaders, parsed->signature);
+}
+
+std::variant<VerifiedCaller, AuthError> SigV4Verifier::verifySignature(
+    const SignedRequest& request, const Credential& cred, std::string_view amzDate, std::int64_t when,
+    std::int64_t notAfter, bool presigned, const std::vector<std::string>& signedHeaders,
+    std::string_view signature) const {
+  const auto secret = lookup_(cred.accessKeyId);
+  if (!secret) {
+    return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
+  }
+  if (cred.date != amzDate.substr(0, 8)) {
     return signatureMismatch(
         fmt::format("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
                     "HTTP: '{}' != '{}', "
                     "from '{}'.",
-                    cred.date, amzDate->substr(0, 8), *amzDate));
+                    cred.date, amzDate.substr(0, 8), amzDate));
   }
   if (cred.service != options_.service) {
     return signatureMismatch(
@@ -358,42 +479,72 @@ std::variant<VerifiedCaller, AuthError> SigV4Verifier::verify(const SignedReques
   }
   if (cred.region.empty()) return signatureMismatch("Credential should be scoped to a valid region.");
   const std::int64_t now = now_();
-  if (*when < now - options_.maxSkewSeconds) {
+  if (presigned) {
+    // A presigned request is good from X-Amz-Date (less the skew allowance)
+    // until X-Amz-Date + X-Amz-Expires.
+    if (now > notAfter) {
+      return AuthError{
+          403, "AccessDenied",
+          fmt::format("Request has expired: X-Amz-Date {} plus X-Amz-Expires ended at {}, now {}", amzDate,
+                      formatAmzDate(notAfter), formatAmzDate(now))};
+    }
+  } else if (when < now - options_.maxSkewSeconds) {
     return signatureMismatch(fmt::format("Signature expired: {} is now earlier than {} ({} - 15 min.)",
-                                         *amzDate, formatAmzDate(now - options_.maxSkewSeconds),
+                                         amzDate, formatAmzDate(now - options_.maxSkewSeconds),
                                          formatAmzDate(now)));
   }
-  if (*when > now + options_.maxSkewSeconds) {
+  if (when > now + options_.maxSkewSeconds) {
     return signatureMismatch(
-        fmt::format("Signature not yet current: {} is still later than {} ({} + 15 min.)", *amzDate,
+        fmt::format("Signature not yet current: {} is still later than {} ({} + 15 min.)", amzDate,
                     formatAmzDate(now + options_.maxSkewSeconds), formatAmzDate(now)));
   }
-  if (std::find(auth.signedHeaders.begin(), auth.signedHeaders.end(), "host") == auth.signedHeaders.end()) {
+  if (std::find(signedHeaders.begin(), signedHeaders.end(), "host") == signedHeaders.end()) {
     return signatureMismatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   const std::string bodyHash = sha256Hex(request.body);
   if (const auto declared = header(request, "x-amz-content-sha256")) {
-    if (!constantTimeEquals(lower(*declared), bodyHash)) {
+    if (!constantTimeEquals(lower(*declared), bodyHash) &&
+        !(presigned && request.body.empty() && *declared == kUnsignedPayload)) {
       return AuthError{400, "XAmzContentSHA256Mismatch",
                        "The provided 'x-amz-content-sha256' header does not match what was computed."};
     }
   }
-  auto canonical = canonicalRequest(request, auth.signedHeaders, bodyHash);
-  if (!canonical) return signatureMismatch(canonical.error().message);
   const std::string scope = fmt::format("{}/{}/{}/aws4_request", cred.date, cred.region, cred.service);
-  const std::string toSign = stringToSign(*amzDate, scope, *canonical);
   const Digest key = signingKey(*secret, cred.date, cred.region, cred.service);
-  const std::string expected = toHex(hmacSha256(key, toSign));
-  if (!constantTimeEquals(expected, auth.signature)) {
-    return signatureMismatch(
-        fmt::format("The request signature we calculated does not match the signature you provided. Check "
-                    "your AWS Secret "
-                    "Access Key and signing method. Consult the service documentation for details.\n\nThe "
-                    "Canonical String for "
-                    "this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
-                    *canonical, toSign));
+  // Presigned requests may sign the payload as UNSIGNED-PAYLOAD (S3's form;
+  // botocore signs SHA-256 of the body): accepted only with an empty body, so
+  // that nothing unsigned is ever acted on.
+  SignedRequest stripped;  // presigned: the query without X-Amz-Signature (no body: not read)
+  if (presigned) {
+    stripped.method = request.method;
+    stripped.rawPath = request.rawPath;
+    stripped.rawQuery = canonicalQuery(request.rawQuery, "X-Amz-Signature");
+    stripped.headers = request.headers;
   }
-  return VerifiedCaller{cred.accessKeyId, cred.region};
+  const SignedRequest& req = presigned ? stripped : request;
+  std::string firstCanonical;
+  std::string firstToSign;
+  const int tries = presigned && request.body.empty() ? 2 : 1;
+  for (int t = 0; t < tries; ++t) {
+    const std::string_view payloadHash = t == 0 ? std::string_view(bodyHash) : kUnsignedPayload;
+    auto canonical = canonicalRequest(req, signedHeaders, payloadHash);
+    if (!canonical) return signatureMismatch(canonical.error().message);
+    const std::string toSign = stringToSign(amzDate, scope, *canonical);
+    if (constantTimeEquals(toHex(hmacSha256(key, toSign)), signature)) {
+      return VerifiedCaller{cred.accessKeyId, cred.region};
+    }
+    if (t == 0) {
+      firstCanonical = *canonical;
+      firstToSign = toSign;
+    }
+  }
+  return signatureMismatch(
+      fmt::format("The request signature we calculated does not match the signature you provided. Check "
+                  "your AWS Secret "
+                  "Access Key and signing method. Consult the service documentation for details.\n\nThe "
+                  "Canonical String for "
+                  "this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
+                  firstCanonical, firstToSign));
 }
 
 }  // namespace zk::api::auth

@@ -1,5 +1,9 @@
 #pragma once
-// AWS Signature Version 4 verification (header form, "AWS4-HMAC-SHA256").
+// AWS Signature Version 4 verification, "AWS4-HMAC-SHA256": the Authorization
+// header form and the presigned (query-string) form, whose X-Amz-Algorithm,
+// X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and
+// X-Amz-Signature parameters carry the same fields (the canonical query then
+// holds every parameter but X-Amz-Signature).
 //
 // Canonical request = METHOD \n canonical URI \n canonical query \n canonical
 // headers \n signed headers \n payload hash. For services other than S3 the URI
@@ -44,9 +48,31 @@ struct AuthorizationHeader {
   std::string signature;                   // lower-case hex
 };
 
+// "AKID/20150830/us-east-1/iam/aws4_request" (no check of the field values).
+Result<Credential> parseCredential(std::string_view value);
+// "host;x-amz-date": at most 64 non-empty names.
+Result<std::vector<std::string>> parseSignedHeaders(std::string_view value);
+
 // "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request,
 //  SignedHeaders=host;x-amz-date, Signature=5d67...". Never throws.
 Result<AuthorizationHeader> parseAuthorizationHeader(std::string_view value);
+
+// The query-string form, parsed from the raw (percent-encoded) query.
+struct PresignedQuery {
+  Credential credential;
+  std::string amzDate;              // X-Amz-Date as given
+  std::int64_t expiresSeconds = 0;  // X-Amz-Expires: 1 .. kMaxPresignedExpires
+  std::vector<std::string> signedHeaders;
+  std::string signature;
+  bool securityToken = false;  // X-Amz-Security-Token present
+};
+inline constexpr std::int64_t kMaxPresignedExpires = std::int64_t{7} * 24 * 3600;  // a week, as AWS
+inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+
+// True when the query names any X-Amz-Algorithm / X-Amz-Signature parameter.
+bool isPresigned(std::string_view rawQuery);
+// Every one of the six parameters exactly once, well formed. Never throws.
+Result<PresignedQuery> parsePresignedQuery(std::string_view rawQuery);
 
 struct SignedRequest {
   std::string method;
@@ -60,7 +86,8 @@ struct SignedRequest {
 std::string uriEncode(std::string_view text, bool encodeSlash);
 std::string percentDecode(std::string_view text);
 std::string canonicalUri(std::string_view rawPath);
-std::string canonicalQuery(std::string_view rawQuery);
+// `omitKey`: a parameter (decoded name) left out, X-Amz-Signature for presigned requests.
+std::string canonicalQuery(std::string_view rawQuery, std::string_view omitKey = {});
 // Fails when a signed header is absent from the request.
 Result<std::string> canonicalRequest(const SignedRequest& request,
                                      const std::vector<std::string>& signedHeaders,
@@ -91,6 +118,16 @@ class SigV4Verifier {
   std::variant<VerifiedCaller, AuthError> verify(const SignedRequest& request) const;
 
  private:
+  std::variant<VerifiedCaller, AuthError> verifyPresigned(const SignedRequest& request) const;
+  // The checks both forms share: the key, the scope, the date window, the
+  // signed headers and the signature over each of `payloadHashes` in turn.
+  std::variant<VerifiedCaller, AuthError> verifySignature(const SignedRequest& request,
+                                                          const Credential& cred, std::string_view amzDate,
+                                                          std::int64_t when, std::int64_t notAfter,
+                                                          bool presigned,
+                                                          const std::vector<std::string>& signedHeaders,
+                                                          std::string_view signature) const;
+
   SecretLookup lookup_;
   std::function<std::int64_t()> now_;
   Options options_;

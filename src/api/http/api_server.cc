@@ -1,5 +1,7 @@
 #include "api/http/api_server.h"
+#include "common/thread_priority.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -57,9 +59,20 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   // the body until the client's delayed ACK (40 ms per request).
   srv.set_tcp_nodelay(true);
   srv.set_keep_alive_max_count(1000);
-  srv.set_keep_alive_timeout(60);
+  srv.set_keep_alive_timeout(options.keepAliveSeconds);
+  const std::size_t threads = std::max<std::size_t>(1, options.threads);
+  srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // One function serves every request; `body` is the raw body, whatever its Content-Type.
-  auto serve = [&pipeline](const httplib::Request& req, httplib::Response& res, std::string body) {
+  const int threadNice = options.threadNice;
+  auto serve = [&pipeline, threadNice](const httplib::Request& req, httplib::Response& res,
+                                       std::string body) {
+    // cpp-httplib's pool threads are not ours to start: set the priority on
+    // each thread's first request.
+    thread_local bool prioritySet = false;
+    if (!prioritySet) {
+      prioritySet = true;
+      if (threadNice != 0) (void)common::setThreadNice(threadNice);
+    }
     RawRequest raw;
     raw.method = req.method;
     raw.target = req.target;
@@ -139,8 +152,6 @@ void ApiServer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-ApiServer::~ApiServer() {
-  stop();
-}
+ApiServer::~ApiServer() { stop(); }
 
 }  // namespace zk::api

@@ -22,6 +22,14 @@ struct ApiServerOptions {
   std::string tlsCertFile;  // both set: HTTPS
   std::string tlsKeyFile;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;
+  // Nonzero: request threads run at this nice value (serve gives the control
+  // plane precedence over query load; negative needs CAP_SYS_NICE, else ignored).
+  int threadNice = 0;
+  // Request threads. cpp-httplib gives each keep-alive connection a thread
+  // until it has been idle keepAliveSeconds, so these bound the connections
+  // served at once (its default, 8, let a few idle SDK clients stall the rest).
+  std::size_t threads = 32;
+  int keepAliveSeconds = 10;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" -> host, port.

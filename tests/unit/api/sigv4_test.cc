@@ -222,6 +222,127 @@ TEST(SigV4Verify, ErrorCodes) {
   EXPECT_EQ(errorCode(v.verify(noDate)), "IncompleteSignature");
 }
 
+// S3 documentation's presigned URL example (UNSIGNED-PAYLOAD, signed header host).
+constexpr std::string_view kS3PresignedQuery =
+    "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%"
+    "2Faws4_"
+    "request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature="
+    "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+
+SignedRequest s3Presigned(std::string query) {
+  SignedRequest r;
+  r.method = "GET";
+  r.rawPath = "/test.txt";
+  r.rawQuery = std::move(query);
+  r.headers = {{"Host", "examplebucket.s3.amazonaws.com"}};
+  return r;
+}
+
+TEST(SigV4Presigned, S3DocumentationExample) {
+  auto v = verifierAt("20130524T120000Z", "s3", "AKIAIOSFODNN7EXAMPLE",
+                      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  auto ok = v.verify(s3Presigned(std::string(kS3PresignedQuery)));
+  ASSERT_TRUE(std::holds_alternative<VerifiedCaller>(ok)) << std::get<AuthError>(ok).message;
+  EXPECT_EQ(std::get<VerifiedCaller>(ok).accessKeyId, "AKIAIOSFODNN7EXAMPLE");
+  // Parameters in another order sign the same (the canonical query is sorted).
+  std::string reordered(kS3PresignedQuery);
+  const auto sig = reordered.find("&X-Amz-Signature=");
+  reordered = reordered.substr(sig + 1) + "&" + reordered.substr(0, sig);
+  EXPECT_TRUE(std::holds_alternative<VerifiedCaller>(v.verify(s3Presigned(reordered))));
+  // Another host, another parameter, a body (UNSIGNED-PAYLOAD only without one): refused.
+  auto host = s3Presigned(std::string(kS3PresignedQuery));
+  host.headers[0].second = "other.example";
+  EXPECT_EQ(std::get<AuthError>(v.verify(host)).code, "SignatureDoesNotMatch");
+  EXPECT_EQ(std::get<AuthError>(v.verify(s3Presigned(std::string(kS3PresignedQuery) + "&extra=1"))).code,
+            "SignatureDoesNotMatch");
+  auto body = s3Presigned(std::string(kS3PresignedQuery));
+  body.body = "<x/>";
+  EXPECT_EQ(std::get<AuthError>(v.verify(body)).code, "SignatureDoesNotMatch");
+  // Expired a day after X-Amz-Date (X-Amz-Expires=86400), not before.
+  auto lastSecond = verifierAt("20130525T000000Z", "s3", "AKIAIOSFODNN7EXAMPLE",
+                               "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  EXPECT_TRUE(
+      std::holds_alternative<VerifiedCaller>(lastSecond.verify(s3Presigned(std::string(kS3PresignedQuery)))));
+  auto late = verifierAt("20130525T000001Z", "s3", "AKIAIOSFODNN7EXAMPLE",
+                         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  auto expired = late.verify(s3Presigned(std::string(kS3PresignedQuery)));
+  ASSERT_TRUE(std::holds_alternative<AuthError>(expired));
+  EXPECT_EQ(std::get<AuthError>(expired).code, "AccessDenied");
+  EXPECT_EQ(std::get<AuthError>(expired).httpStatus, 403);
+  EXPECT_NE(std::get<AuthError>(expired).message.find("Request has expired"), std::string::npos);
+  // Signed more than 15 minutes in the future: not yet valid.
+  auto early = verifierAt("20130523T234400Z", "s3", "AKIAIOSFODNN7EXAMPLE",
+                          "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  EXPECT_NE(std::get<AuthError>(early.verify(s3Presigned(std::string(kS3PresignedQuery))))
+                .message.find("not yet current"),
+            std::string::npos);
+}
+
+// What botocore's generate_presigned_url makes for route53: the payload hash
+// is SHA-256 of the (empty) body rather than UNSIGNED-PAYLOAD.
+SignedRequest presignedRoute53(std::string_view amzDate, std::string_view expires,
+                               std::string_view secret = "secret") {
+  const std::string date(amzDate.substr(0, 8));
+  const std::string scope = date + "/us-east-1/route53/aws4_request";
+  SignedRequest r;
+  r.method = "GET";
+  r.rawPath = "/2013-04-01/hostedzone";
+  r.rawQuery = "maxitems=2&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIATEST%2F" + date +
+               "%2Fus-east-1%2Froute53%2Faws4_request&X-Amz-Date=" + std::string(amzDate) +
+               "&X-Amz-Expires=" + std::string(expires) + "&X-Amz-SignedHeaders=host";
+  r.headers = {{"Host", "127.0.0.1:8053"}};
+  const auto canonical = canonicalRequest(r, {"host"}, sha256Hex(""));
+  const std::string sig = toHex(
+      hmacSha256(signingKey(secret, date, "us-east-1", "route53"), stringToSign(amzDate, scope, *canonical)));
+  r.rawQuery += "&X-Amz-Signature=" + sig;
+  return r;
+}
+
+TEST(SigV4Presigned, Route53WithBodyHashAndErrors) {
+  auto v = verifierAt("20261126T120000Z", "route53", "AKIATEST", "secret");
+  EXPECT_EQ(errorCode(v.verify(presignedRoute53("20261126T115000Z", "3600"))), "ok");
+  EXPECT_EQ(errorCode(v.verify(presignedRoute53("20261126T115000Z", "3600", "wrong"))),
+            "SignatureDoesNotMatch");
+  EXPECT_EQ(errorCode(v.verify(presignedRoute53("20261126T105000Z", "3600"))), "AccessDenied");  // expired
+  // Well-formedness of the parameters: 400 IncompleteSignature.
+  for (const std::string_view e : {"0", "604801", "-1", "abc", ""}) {
+    auto bad = v.verify(presignedRoute53("20261126T115000Z", e));
+    EXPECT_EQ(errorCode(bad), "IncompleteSignature") << e;
+    EXPECT_EQ(std::get<AuthError>(bad).httpStatus, 400);
+  }
+  EXPECT_EQ(errorCode(v.verify(presignedRoute53("20261126T115000Z", "604800"))), "ok");
+  auto missing = presignedRoute53("20261126T115000Z", "60");
+  missing.rawQuery = missing.rawQuery.substr(0, missing.rawQuery.find("&X-Amz-Signature="));
+  missing.rawQuery += "&X-Amz-Signature";  // present but empty
+  EXPECT_EQ(errorCode(v.verify(missing)), "IncompleteSignature");
+  auto twice = presignedRoute53("20261126T115000Z", "60");
+  twice.rawQuery += "&X-Amz-Date=20261126T115000Z";
+  EXPECT_EQ(errorCode(v.verify(twice)), "IncompleteSignature");
+  auto both = presignedRoute53("20261126T115000Z", "60");
+  both.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=x");
+  EXPECT_EQ(errorCode(v.verify(both)), "IncompleteSignature");
+  auto token = presignedRoute53("20261126T115000Z", "60");
+  token.rawQuery += "&X-Amz-Security-Token=t";
+  EXPECT_EQ(errorCode(v.verify(token)), "InvalidClientTokenId");
+  auto other = verifierAt("20261126T120000Z", "route53", "AKIAOTHER", "secret");
+  EXPECT_EQ(errorCode(other.verify(presignedRoute53("20261126T115000Z", "60"))), "InvalidClientTokenId");
+}
+
+TEST(SigV4Presigned, Parse) {
+  auto p = parsePresignedQuery(kS3PresignedQuery);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->credential.accessKeyId, "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(p->credential.service, "s3");
+  EXPECT_EQ(p->amzDate, "20130524T000000Z");
+  EXPECT_EQ(p->expiresSeconds, 86400);
+  EXPECT_EQ(p->signedHeaders, std::vector<std::string>{"host"});
+  EXPECT_TRUE(isPresigned(kS3PresignedQuery));
+  EXPECT_FALSE(isPresigned("maxitems=1&X-Amz-Date=x"));
+  EXPECT_FALSE(parsePresignedQuery("X-Amz-Signature=00").ok());
+  EXPECT_FALSE(parsePresignedQuery(std::string(kS3PresignedQuery).replace(16, 16, "AWS4-HMAC-SHA512")).ok());
+  EXPECT_EQ(canonicalQuery("b=2&X-Amz-Signature=ff&a=1", "X-Amz-Signature"), "a=1&b=2");
+}
+
 TEST(Crypto, ConstantTimeEquals) {
   EXPECT_TRUE(constantTimeEquals("abc", "abc"));
   EXPECT_FALSE(constantTimeEquals("abc", "abd"));

@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -119,6 +120,113 @@ TEST(StoreCrash, KilledWriterLosesNoAcknowledgedBatch) {
     EXPECT_EQ(ok(s->journal(zoneId, 1)).size(), static_cast<std::size_t>(committed + 1));
     nextBatch = committed + 1;
     lastAcked = committed;
+  }
+  auto db = sqlite::Database::open(path);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE((*st)->step());
+  EXPECT_EQ((*st)->columnText(0), "ok");
+}
+
+// The same with four writer threads whose batches share commits (group
+// commit): every acknowledged batch of every thread survives, none in part.
+constexpr int kWriters = 4;
+
+[[noreturn]] void groupWriter(const std::string& path, const std::string& zoneId, const int* firstBatch,
+                              int fd) {
+  SqliteStoreOptions o;
+  o.path = path;
+  auto s = SqliteZoneStore::open(o);
+  if (!s.ok()) ::_exit(3);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = firstBatch[t];; ++i) {
+        ChangeBatch b;
+        for (int k = 0; k < kSetsPerBatch; ++k) {
+          b.changes.push_back({ChangeAction::Create, rset(fmt::format("g{}-{}-{}.example.com.", t, i, k),
+                                                          RRType::A, 60, {"192.0.2.1"})});
+        }
+        auto r = (*s)->applyChanges(zoneId, b);
+        if (r.index() != 0) ::_exit(4);
+        const std::int32_t acked[2] = {t, i};  // one pipe write under PIPE_BUF: atomic
+        if (::write(fd, acked, sizeof acked) != static_cast<ssize_t>(sizeof acked)) ::_exit(5);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ::_exit(6);
+}
+
+TEST(StoreCrash, KilledGroupCommitLosesNoAcknowledgedBatch) {
+  TempDir dir;
+  const std::string path = dir.file("zones.db");
+  std::string zoneId;
+  {
+    auto s = openStore(path);
+    zoneId = ok(s->createZone({name("example.com."), "crash", ""})).id;
+  }
+  std::mt19937 rng(54321);
+  int next[kWriters] = {};
+  for (int round = 0; round < 3; ++round) {
+    int lastAcked[kWriters];
+    for (int t = 0; t < kWriters; ++t) lastAcked[t] = next[t] - 1;
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(fds[0]);
+      groupWriter(path, zoneId, next, fds[1]);
+    }
+    ::close(fds[1]);
+    const int want = 20 + static_cast<int>(rng() % 40);
+    auto readAck = [&] {
+      std::int32_t acked[2] = {};
+      if (::read(fds[0], acked, sizeof acked) != static_cast<ssize_t>(sizeof acked)) return false;
+      if (acked[0] < 0 || acked[0] >= kWriters) return false;
+      EXPECT_EQ(acked[1], lastAcked[acked[0]] + 1) << "thread " << acked[0];
+      lastAcked[acked[0]] = acked[1];
+      return true;
+    };
+    for (int got = 0; got < want && readAck(); ++got) {
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 20000));
+    ::kill(pid, SIGKILL);
+    while (readAck()) {
+    }
+    ::close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited with " << WEXITSTATUS(status);
+
+    auto s = openStore(path);
+    ASSERT_NE(s, nullptr);
+    const auto contents = ok(s->zoneContents(zoneId));
+    std::map<std::pair<int, int>, int> sets;  // (thread, batch) -> sets present
+    for (const auto& rs : contents.recordSets) {
+      int t = 0;
+      int b = 0;
+      int k = 0;
+      if (std::sscanf(rs.name.toText().c_str(), "g%d-%d-%d.", &t, &b, &k) == 3) ++sets[{t, b}];
+    }
+    std::size_t batches = 0;
+    for (int t = 0; t < kWriters; ++t) {
+      int committed = -1;
+      for (const auto& [key, count] : sets) {
+        if (key.first != t) continue;
+        EXPECT_EQ(count, kSetsPerBatch) << "batch " << t << "/" << key.second << " is there in part";
+        EXPECT_EQ(key.second, committed + 1) << "a thread's batches commit in order";
+        committed = key.second;
+      }
+      EXPECT_GE(committed, lastAcked[t]) << "an acknowledged batch of thread " << t << " was lost";
+      EXPECT_LE(committed, lastAcked[t] + 1) << "at most the batch in flight may be there unacknowledged";
+      next[t] = committed + 1;
+      batches += static_cast<std::size_t>(committed + 1);
+    }
+    EXPECT_EQ(contents.zone.serial, static_cast<std::uint32_t>(batches + 1));
+    EXPECT_EQ(contents.zone.recordSetCount, contents.recordSets.size());
   }
   auto db = sqlite::Database::open(path);
   ASSERT_TRUE(db.ok());

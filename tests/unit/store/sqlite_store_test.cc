@@ -744,7 +744,8 @@ TEST(StoreJournal, PrunedToTheLastChangesOfEachZone) {
     changes.push_back(ok(s.applyChanges(
         a.id, batch({create(rset(fmt::format("h{}.a.example.", i), RRType::A, 60, {"192.0.2.1"}))}))));
   }
-  const auto other = ok(s.applyChanges(b.id, batch({create(rset("x.b.example.", RRType::A, 60, {"192.0.2.2"}))})));
+  const auto other =
+      ok(s.applyChanges(b.id, batch({create(rset("x.b.example.", RRType::A, 60, {"192.0.2.2"}))})));
   // Old changes are gone (AWS: NoSuchChange), recent ones and other zones' stay.
   EXPECT_EQ(err(s.getChange(changes.front().id)).code, ErrorCode::NoSuchChange);
   EXPECT_EQ(err(s.getChange(changes[60].id)).code, ErrorCode::NoSuchChange);
@@ -975,6 +976,109 @@ TEST(StoreFiles, BackgroundCheckpointKeepsTheWalSmall) {
   s->reset();
   auto again = openStore(o.path);
   EXPECT_EQ(ok(again->getZone(id)).serial, 151U);
+}
+
+}  // namespace
+}  // namespace zk::store
+
+namespace zk::store {
+namespace {
+
+using namespace zk::store::testing;
+using wire::RRType;
+
+// Group commit: batches that arrive while a commit is in progress share the
+// next transaction (one fsync); a failing batch in a group is rolled back alone.
+TEST(StoreGroupCommit, WaitingBatchesShareOneCommitAndFailAlone) {
+  TempDir dir;
+  std::atomic<SqliteZoneStore*> self{nullptr};
+  std::atomic<int> groups{0};
+  std::vector<std::size_t> sizes;
+  SqliteStoreOptions o;
+  o.path = dir.file("z.db");
+  o.seed = 7;
+  o.beforeGroupCommit = [&](std::size_t n) {
+    sizes.push_back(n);
+    // Hold the first group until the other seven callers are queued.
+    if (groups.fetch_add(1) == 0) {
+      for (int i = 0; i < 5000 && self.load()->queuedBatches() < 7; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  auto opened = SqliteZoneStore::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto s = std::move(*opened);
+  self = s.get();
+  const auto id = ok(s->createZone({name("example.com."), "r", ""})).id;
+  std::vector<std::uint32_t> listened;
+  std::mutex listenedMutex;
+  s->setListener([&](const std::string&, std::uint32_t serial) {
+    std::lock_guard lock(listenedMutex);
+    listened.push_back(serial);
+  });
+
+  // Thread 0 goes first and becomes the leader of a group of one, held in
+  // the hook; threads 1-7 queue meanwhile and commit together. Threads 3
+  // and 5 send batches that fail (DELETE of a set that does not exist).
+  std::vector<StoreResult<ChangeInfo>> results(8, StoreError{ErrorCode::Internal, {}});
+  auto work = [&](int t) {
+    Change c = t == 3 || t == 5
+                   ? del(rset(fmt::format("missing{}.example.com.", t), RRType::A, 60, {"192.0.2.1"}))
+                   : create(rset(fmt::format("t{}.example.com.", t), RRType::A, 60, {"192.0.2.1"}));
+    results[static_cast<std::size_t>(t)] = s->applyChanges(id, batch({c}));
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(work, 0);
+  while (groups.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int t = 1; t < 8; ++t) threads.emplace_back(work, t);
+  for (auto& th : threads) th.join();
+
+  ASSERT_EQ(sizes.size(), 2U);
+  EXPECT_EQ(sizes[0], 1U);
+  EXPECT_EQ(sizes[1], 7U);
+  const auto stats = s->groupCommitStats();
+  EXPECT_EQ(stats.commits, 2U);
+  EXPECT_EQ(stats.batches, 8U);
+  std::set<std::uint32_t> serials;
+  for (int t = 0; t < 8; ++t) {
+    const auto& r = results[static_cast<std::size_t>(t)];
+    if (t == 3 || t == 5) {
+      EXPECT_EQ(err(r).code, ErrorCode::InvalidChangeBatch) << t;
+      continue;
+    }
+    ASSERT_EQ(r.index(), 0U) << t;
+    serials.insert(std::get<ChangeInfo>(r).serial);
+    EXPECT_TRUE(ok(s->getChange(std::get<ChangeInfo>(r).id)).id == std::get<ChangeInfo>(r).id);
+  }
+  // Six batches committed, with consecutive serials after the zone's 1.
+  EXPECT_EQ(serials, (std::set<std::uint32_t>{2, 3, 4, 5, 6, 7}));
+  const auto zone = ok(s->getZone(id));
+  EXPECT_EQ(zone.serial, 7U);
+  EXPECT_EQ(zone.recordSetCount, 2U + 6U);
+  const auto contents = ok(s->zoneContents(id));
+  for (int t = 0; t < 8; ++t) {
+    const bool present =
+        std::any_of(contents.recordSets.begin(), contents.recordSets.end(),
+                    [&](const RecordSet& rs) { return rs.name == name(fmt::format("t{}.example.com.", t)); });
+    EXPECT_EQ(present, t != 3 && t != 5) << t;
+  }
+  // The journal chains through the group: each entry starts at the previous serial.
+  auto journal = std::get<std::vector<JournalEntry>>(s->journal(id, 1));
+  ASSERT_EQ(journal.size(), 6U);
+  for (std::size_t i = 0; i < journal.size(); ++i) EXPECT_EQ(journal[i].serialBefore, 1U + i);
+  std::sort(listened.begin(), listened.end());
+  EXPECT_EQ(listened, (std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7}));
+}
+
+// A group whose batches all fail commits nothing.
+TEST(StoreGroupCommit, AllFailingGroupCommitsNothing) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  const auto id = ok(s->createZone({name("example.com."), "r", ""})).id;
+  auto r = s->applyChanges(id, batch({del(rset("nope.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  EXPECT_EQ(err(r).code, ErrorCode::InvalidChangeBatch);
+  EXPECT_EQ(s->groupCommitStats().commits, 0U);
+  EXPECT_EQ(ok(s->getZone(id)).serial, 1U);
 }
 
 }  // namespace
