@@ -66,19 +66,6 @@ std::optional<std::string> header(const SignedRequest& r, std::string_view lower
   return std::nullopt;
 }
 
-// Calls f(rawKey, rawValue) for each non-empty '&'-separated parameter.
-template <class F>
-void forEachQueryParam(std::string_view rawQuery, F&& f) {
-  while (!rawQuery.empty()) {
-    const std::size_t amp = rawQuery.find('&');
-    const std::string_view part = rawQuery.substr(0, amp);
-    rawQuery = amp == std::string_view::npos ? std::string_view() : rawQuery.substr(amp + 1);
-    if (part.empty()) continue;
-    const std::size_t eq = part.find('=');
-    f(part.substr(0, eq), eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
-  }
-}
-
 bool isLowerHex64(std::string_view v) {
   return v.size() == 64 && std::all_of(v.begin(), v.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

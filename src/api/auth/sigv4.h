@@ -85,6 +85,21 @@ struct SignedRequest {
 // RFC 3986 unreserved octets kept, everything else %XX (upper-case hex).
 std::string uriEncode(std::string_view text, bool encodeSlash);
 std::string percentDecode(std::string_view text);
+
+// Calls f(rawKey, rawValue) for each non-empty '&'-separated parameter of a
+// raw (still percent-encoded) query string; a parameter without '=' has an
+// empty value.
+template <class F>
+void forEachQueryParam(std::string_view rawQuery, F&& f) {
+  while (!rawQuery.empty()) {
+    const std::size_t amp = rawQuery.find('&');
+    const std::string_view part = rawQuery.substr(0, amp);
+    rawQuery = amp == std::string_view::npos ? std::string_view() : rawQuery.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    f(part.substr(0, eq), eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
+  }
+}
 std::string canonicalUri(std::string_view rawPath);
 // `omitKey`: a parameter (decoded name) left out, X-Amz-Signature for presigned requests.
 std::string canonicalQuery(std::string_view rawQuery, std::string_view omitKey = {});

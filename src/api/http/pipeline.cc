@@ -73,18 +73,9 @@ ApiResponse ApiPipeline::handle(const RawRequest& raw) {
   ApiRequest req;
   req.method = raw.method;
   req.path = auth::percentDecode(signedReq.rawPath);
-  std::string_view query = signedReq.rawQuery;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (part.empty()) continue;
-    const std::size_t eq = part.find('=');
-    std::string key = auth::percentDecode(part.substr(0, eq));
-    std::string value =
-        eq == std::string_view::npos ? std::string() : auth::percentDecode(part.substr(eq + 1));
-    req.query.emplace(std::move(key), std::move(value));
-  }
+  auth::forEachQueryParam(signedReq.rawQuery, [&](std::string_view key, std::string_view value) {
+    req.query.emplace(auth::percentDecode(key), auth::percentDecode(value));
+  });
   req.body = raw.body;
   return finish(handler_.handle(req, authorize, requestId));
 }
