@@ -324,9 +324,7 @@ void runServe(const ServeArgs& args, RunControl* control) {
   if (resolver) {
     // Targets come from the served zones: now, on SIGHUP, and after each store publication.
     resolver->setTargetSource([&table] { return query::externalAliasTargets(*table.current()); });
-    for (const auto& t : query::externalAliasTargets(*table.current())) {
-      resolver->watch({reinterpret_cast<const std::uint8_t*>(t.data()), t.size()});
-    }
+    resolver->readTargets();
     resolver->prime(std::chrono::milliseconds(3000));
     resolver->start();
     logLine("ALIAS targets outside our zones are resolved through {}", args.aliasResolver);

@@ -219,6 +219,40 @@ void UpstreamAliasResolver::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void UpstreamAliasResolver::readTargets() {
+  TargetSource source;
+  {
+    std::lock_guard lock(mutex_);
+    source = targetSource_;
+  }
+  if (source) watchOnly(source());
+}
+
+// Read by the caller without the lock: lookups on the query path never wait for it.
+void UpstreamAliasResolver::watchOnly(const std::vector<std::string>& targets) {
+  std::vector<std::string> keys;
+  for (const std::string& t : targets) {
+    std::span<const std::uint8_t> lw(reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
+    for (wire::RRType type : {wire::RRType::A, wire::RRType::AAAA}) keys.push_back(key(lw, type));
+  }
+  std::sort(keys.begin(), keys.end());
+  std::lock_guard lock(mutex_);
+  // Every target a zone uses is watched, so a cached one that is not is no
+  // longer used: forget it rather than refresh it forever.
+  auto cache = cache_.load(std::memory_order_acquire);
+  bool unused = std::any_of(cache->begin(), cache->end(), [&](const auto& kv) {
+    return !std::binary_search(keys.begin(), keys.end(), kv.first);
+  });
+  if (unused) {
+    auto next = std::make_shared<Map>();
+    for (const auto& [k, e] : *cache) {
+      if (std::binary_search(keys.begin(), keys.end(), k)) next->emplace(k, e);
+    }
+    cache_.store(std::move(next), std::memory_order_release);
+  }
+  watched_ = std::move(keys);
+}
+
 void UpstreamAliasResolver::refreshLoop() {
   auto lastScan = Clock::now() - kRescanInterval;
   while (!stopping_.load()) {
@@ -239,29 +273,8 @@ void UpstreamAliasResolver::refreshLoop() {
       }
     }
     if (source) {
-      // Read the zones without the lock: lookups on the query path never wait for it.
       lastScan = Clock::now();
-      std::vector<std::string> keys;
-      for (const std::string& t : source()) {
-        std::span<const std::uint8_t> lw(reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
-        for (wire::RRType type : {wire::RRType::A, wire::RRType::AAAA}) keys.push_back(key(lw, type));
-      }
-      std::sort(keys.begin(), keys.end());
-      std::lock_guard lock(mutex_);
-      // Every target a zone uses is watched, so a cached one that is not is no
-      // longer used: forget it rather than refresh it forever.
-      auto cache = cache_.load(std::memory_order_acquire);
-      bool unused = std::any_of(cache->begin(), cache->end(), [&](const auto& kv) {
-        return !std::binary_search(keys.begin(), keys.end(), kv.first);
-      });
-      if (unused) {
-        auto next = std::make_shared<Map>();
-        for (const auto& [k, e] : *cache) {
-          if (std::binary_search(keys.begin(), keys.end(), k)) next->emplace(k, e);
-        }
-        cache_.store(std::move(next), std::memory_order_release);
-      }
-      watched_ = std::move(keys);
+      watchOnly(source());
     }
     {
       std::unique_lock lock(mutex_);

@@ -63,6 +63,8 @@ class UpstreamAliasResolver : public AliasResolver {
   void setTargetSource(TargetSource source);
   // The served zones changed: re-read the targets soon. Cheap, any thread.
   void targetsChanged();
+  // Re-reads the targets now, on the calling thread (startup, before prime()).
+  void readTargets();
   // Resolves every watched target not yet cached, spending at most `budget`.
   void prime(std::chrono::milliseconds budget);
   void start();
@@ -91,6 +93,9 @@ class UpstreamAliasResolver : public AliasResolver {
 
   static std::string key(std::span<const std::uint8_t> target, wire::RRType type);
   void refreshLoop();
+  // Makes `targets` (lower-cased wire names) the watched list; drops cached
+  // entries for any other target.
+  void watchOnly(const std::vector<std::string>& targets);
   // Resolves `keys` and publishes a new cache snapshot.
   void refresh(const std::vector<std::string>& keys);
 
