@@ -435,10 +435,9 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
     }
   }
   if (!derived) {
+    // A full build: the spares' replay history no longer leads to it.
     state.spares.clear();
     state.steps.clear();
-  }
-  if (!derived) {
     warnings.clear();
     std::vector<const store::RecordSet*> sets;
     sets.reserve(state.sets.size());
