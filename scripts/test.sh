@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs packages, builds and runs every zonekeeper test; ends with one line
 #   zonekeeper tests: N passed, M failed
-# Stages: release build + ctest (unit, golden, e2e/differential); asan-ubsan build (clang)
+# Stages: clang-format check (one test); release build + ctest (unit, golden, e2e/differential); asan-ubsan build (clang)
 # + ctest under ASan+UBSan; fuzz build + each fuzz_* target for ZK_FUZZ_SECONDS (default 60).
 # Options:
 #   --quick     release build + ctest only
@@ -73,6 +73,10 @@ if ((deps)); then
   banner "install-deps"
   scripts/install-deps.sh || { problem "install-deps"; echo "zonekeeper tests: $passed passed, $failed failed"; exit 1; }
 fi
+
+# Formatting is part of the suite: one counted check (fix with scripts/lint.sh --fix).
+banner "clang-format"
+if scripts/lint.sh --format-only; then passed=$((passed + 1)); else problem "clang-format"; fi
 
 build release && run_ctest release
 if ((asan)); then build asan-ubsan && run_ctest asan-ubsan; fi

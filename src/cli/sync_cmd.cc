@@ -154,7 +154,8 @@ void runSync(const SyncArgs& a, RunControl* control) {
     provider = std::move(mem);
   } else if (a.provider == "local") {
     if (a.data.empty()) usageError("--provider local needs --data DIR (the store of `zonekeeper serve`)");
-    auto local = a.store != nullptr ? LocalProvider::attach(*a.store, a.zones) : LocalProvider::open(a.data, a.zones);
+    auto local =
+        a.store != nullptr ? LocalProvider::attach(*a.store, a.zones) : LocalProvider::open(a.data, a.zones);
     if (!local) failed(local.error().message);
     provider = std::move(*local);
   } else if (a.provider == "route53") {

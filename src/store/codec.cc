@@ -5,9 +5,7 @@
 namespace zk::store {
 namespace {
 
-void putU8(std::vector<std::uint8_t>& out, std::size_t v) {
-  out.push_back(static_cast<std::uint8_t>(v));
-}
+void putU8(std::vector<std::uint8_t>& out, std::size_t v) { out.push_back(static_cast<std::uint8_t>(v)); }
 void putU16(std::vector<std::uint8_t>& out, std::size_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v));

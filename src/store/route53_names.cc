@@ -45,8 +45,6 @@ std::string route53NameKey(const wire::Name& name) {
   return out;
 }
 
-std::string route53TypeKey(wire::RRType type) {
-  return wire::typeToText(type);
-}
+std::string route53TypeKey(wire::RRType type) { return wire::typeToText(type); }
 
 }  // namespace zk::store

@@ -24,9 +24,7 @@ std::string route53NameKey(const wire::Name& name);
 std::string route53TypeKey(wire::RRType type);
 
 // RFC 1982 section 3.1: serial + 1 modulo 2^32.
-constexpr std::uint32_t serialNext(std::uint32_t s) {
-  return s + 1U;
-}
+constexpr std::uint32_t serialNext(std::uint32_t s) { return s + 1U; }
 
 // RFC 1982 section 3.2: s1 > s2 in sequence space. Undefined pairs (exactly
 // 2^31 apart) compare as not greater, in both directions.

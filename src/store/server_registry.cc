@@ -142,7 +142,8 @@ Result<ServerRegistry::Served> ServerRegistry::live() {
   while ((*served)->step()) {
     auto it = out.find((*served)->columnText(0));
     if (it == out.end()) continue;
-    it->second.emplace(std::string((*served)->columnText(1)), static_cast<std::uint32_t>((*served)->columnInt(2)));
+    it->second.emplace(std::string((*served)->columnText(1)),
+                       static_cast<std::uint32_t>((*served)->columnInt(2)));
   }
   if (!(*served)->status()) return (*served)->status().error();
   // Forget the dead (a crashed server never unregisters); a failure here only

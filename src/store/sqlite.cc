@@ -11,9 +11,7 @@
 
 namespace zk::store::sqlite {
 
-Stmt::~Stmt() {
-  sqlite3_finalize(stmt_);
-}
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
 Stmt& Stmt::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK && status_.ok()) {
@@ -60,9 +58,7 @@ Status Stmt::run() {
   return status_;
 }
 
-std::int64_t Stmt::columnInt(int col) const {
-  return sqlite3_column_int64(stmt_, col);
-}
+std::int64_t Stmt::columnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
 
 std::string_view Stmt::columnText(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
@@ -78,9 +74,7 @@ std::span<const std::uint8_t> Stmt::columnBlob(int col) const {
   return {p, static_cast<std::size_t>(n)};
 }
 
-bool Stmt::columnIsNull(int col) const {
-  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
-}
+bool Stmt::columnIsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 void Stmt::reset() {
   sqlite3_reset(stmt_);
@@ -152,13 +146,9 @@ void Database::resetAll() {
   for (auto& [sql, stmt] : cache_) stmt->reset();
 }
 
-std::string Database::lastError() const {
-  return sqlite3_errmsg(db_);
-}
+std::string Database::lastError() const { return sqlite3_errmsg(db_); }
 
-int Database::changes() const {
-  return sqlite3_changes(db_);
-}
+int Database::changes() const { return sqlite3_changes(db_); }
 
 Transaction::~Transaction() {
   if (open_) {

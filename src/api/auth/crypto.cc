@@ -14,9 +14,7 @@ Digest sha256(std::string_view data) {
   return out;
 }
 
-std::string sha256Hex(std::string_view data) {
-  return toHex(sha256(data));
-}
+std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
 
 Digest hmacSha256(std::span<const std::uint8_t> key, std::string_view data) {
   Digest out{};

@@ -47,17 +47,13 @@ std::string randomString(std::size_t length, std::string_view alphabet) {
   return out;
 }
 
-std::string errnoText() {
-  return std::strerror(errno);
-}
+std::string errnoText() { return std::strerror(errno); }
 
 }  // namespace
 
 KeyStore::KeyStore(std::string dataDir) : dataDir_(std::move(dataDir)) {}
 
-std::string KeyStore::path() const {
-  return fmt::format("{}/{}", dataDir_, kFileName);
-}
+std::string KeyStore::path() const { return fmt::format("{}/{}", dataDir_, kFileName); }
 
 Result<std::vector<AccessKey>> KeyStore::load() const {
   const std::string file = path();

@@ -42,8 +42,6 @@ void ApiStack::stop() {
   if (server_) server_->stop();
 }
 
-ApiStack::~ApiStack() {
-  stop();
-}
+ApiStack::~ApiStack() { stop(); }
 
 }  // namespace zk::api

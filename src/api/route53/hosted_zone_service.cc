@@ -45,9 +45,7 @@ std::string_view stripIdPrefix(std::string_view id, std::string_view prefix) {
 HostedZoneService::HostedZoneService(store::ZoneStore& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
-std::string HostedZoneService::nextChangeId() {
-  return options_.newChangeId();
-}
+std::string HostedZoneService::nextChangeId() { return options_.newChangeId(); }
 
 ApiResult<store::HostedZone> HostedZoneService::zone(std::string_view id) {
   id = stripIdPrefix(id, "/hostedzone/");
@@ -100,9 +98,7 @@ ApiResult<CreateHostedZoneOutput> HostedZoneService::createHostedZone(const Crea
   return out;
 }
 
-ApiResult<store::HostedZone> HostedZoneService::getHostedZone(std::string_view id) {
-  return zone(id);
-}
+ApiResult<store::HostedZone> HostedZoneService::getHostedZone(std::string_view id) { return zone(id); }
 
 ApiResult<ListHostedZonesOutput> HostedZoneService::listHostedZones(
     std::optional<std::string_view> marker, std::optional<std::string_view> maxItems) {

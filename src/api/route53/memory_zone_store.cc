@@ -9,9 +9,7 @@
 namespace zk::api {
 namespace {
 
-store::StoreError err(store::ErrorCode code, std::string message) {
-  return {code, {std::move(message)}};
-}
+store::StoreError err(store::ErrorCode code, std::string message) { return {code, {std::move(message)}}; }
 
 std::string describe(const store::RecordSet& rs) {
   return fmt::format("[name='{}', type='{}']", formatRoute53Name(rs.name), wire::typeToText(rs.type));

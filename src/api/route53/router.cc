@@ -78,9 +78,7 @@ std::string_view operationName(Operation op) {
   return kNames[static_cast<std::size_t>(op)];
 }
 
-std::string iamAction(Operation op) {
-  return fmt::format("route53:{}", operationName(op));
-}
+std::string iamAction(Operation op) { return fmt::format("route53:{}", operationName(op)); }
 
 std::string zoneArn(std::string_view zoneId) {
   return fmt::format("arn:aws:route53:::hostedzone/{}", stripIdPrefix(zoneId, "/hostedzone/"));

@@ -9,9 +9,7 @@ bool isPlain(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-bool isOctal(char c) {
-  return c >= '0' && c <= '7';
-}
+bool isOctal(char c) { return c >= '0' && c <= '7'; }
 
 }  // namespace
 
@@ -115,9 +113,7 @@ Result<std::vector<wire::TextToken>> tokenizeValue(std::string_view text) {
 
 namespace {
 
-bool isDigit(char c) {
-  return c >= '0' && c <= '9';
-}
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Rewrites every numeric escape "\NNN" from one base to the other, leaving
 // "\X" escapes as they are. Route53 reads and prints numeric escapes in

@@ -28,9 +28,7 @@ pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
   return {};
 }
 
-std::string text(const pugi::xml_node& node) {
-  return node.child_value();
-}
+std::string text(const pugi::xml_node& node) { return node.child_value(); }
 
 // Whole text content of an element, including CDATA sections.
 std::string fullText(const pugi::xml_node& node) {
@@ -161,9 +159,7 @@ class Writer {
   std::string out_;
 };
 
-const char* boolText(bool b) {
-  return b ? "true" : "false";
-}
+const char* boolText(bool b) { return b ? "true" : "false"; }
 
 void writeZone(Writer& w, const store::HostedZone& z) {
   w.open("HostedZone");
@@ -459,15 +455,9 @@ std::string formatTimestamp(std::int64_t unixSeconds) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-std::string zoneIdPath(std::string_view id) {
-  return fmt::format("/hostedzone/{}", id);
-}
-std::string changeIdPath(std::string_view id) {
-  return fmt::format("/change/{}", id);
-}
+std::string zoneIdPath(std::string_view id) { return fmt::format("/hostedzone/{}", id); }
+std::string changeIdPath(std::string_view id) { return fmt::format("/change/{}", id); }
 
-std::string escape(std::string_view text) {
-  return xmlEscape(text);
-}
+std::string escape(std::string_view text) { return xmlEscape(text); }
 
 }  // namespace zk::api::xml

@@ -169,8 +169,8 @@ ManifestParse parseManifests(std::string_view text, std::string_view file) {
   const yaml::Stream stream = yaml::load(text);
   if (stream.error) {
     out.syntaxError = true;
-    out.diagnostics.push_back(
-        {std::string(file), stream.error->line, fmt::format("invalid YAML: {}; file skipped", stream.error->message)});
+    out.diagnostics.push_back({std::string(file), stream.error->line,
+                               fmt::format("invalid YAML: {}; file skipped", stream.error->message)});
     return out;
   }
   for (const auto& doc : stream.documents) readDocument(doc.root(), file, out, 0);

@@ -33,9 +33,7 @@ NodeRef NodeRef::operator[](std::string_view key) const {
   return {};
 }
 
-std::size_t NodeRef::size() const {
-  return doc_ == nullptr ? 0 : doc_->nodes_[index_].children.size();
-}
+std::size_t NodeRef::size() const { return doc_ == nullptr ? 0 : doc_->nodes_[index_].children.size(); }
 
 NodeRef NodeRef::child(std::size_t i) const { return {doc_, doc_->nodes_[index_].children.at(i)}; }
 
@@ -88,7 +86,8 @@ std::string_view cstr(const unsigned char* p) {
 
 int lineAt(std::string_view input, std::size_t offset) {
   offset = std::min(offset, input.size());
-  return 1 + static_cast<int>(std::count(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<int>(
+                 std::count(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 }  // namespace
@@ -164,7 +163,8 @@ class Composer {
       const auto& k = doc_.nodes_[children[i]];
       if (k.kind != Kind::Scalar) continue;
       auto [it, fresh] = seen.emplace(k.scalar, k.line);
-      if (!fresh) return LoadError{k.line, fmt::format("duplicate key '{}' (first at line {})", k.scalar, it->second)};
+      if (!fresh)
+        return LoadError{k.line, fmt::format("duplicate key '{}' (first at line {})", k.scalar, it->second)};
     }
     return std::nullopt;
   }
@@ -191,9 +191,11 @@ class Composer {
         const auto& s = e.data.scalar;
         std::string value(text(s.value, s.length));
         // YAML 1.2 core schema (10.3.2): these plain scalars are null.
-        const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr &&
-                          (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
-        const auto index = null ? newNode(Kind::Null, lineOf(e)) : newNode(Kind::Scalar, lineOf(e), std::move(value));
+        const bool null =
+            s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr &&
+            (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
+        const auto index =
+            null ? newNode(Kind::Null, lineOf(e)) : newNode(Kind::Scalar, lineOf(e), std::move(value));
         anchor(s.anchor, index);
         return place(index, lineOf(e));
       }
@@ -216,7 +218,8 @@ class Composer {
           if (auto err = checkKeys(top.index)) return err;
         }
         // Registered only once complete, so an alias can never form a cycle.
-        if (top.anchorName) anchor(reinterpret_cast<const unsigned char*>(top.anchorName->c_str()), top.index);
+        if (top.anchorName)
+          anchor(reinterpret_cast<const unsigned char*>(top.anchorName->c_str()), top.index);
         return std::nullopt;
       }
       default:

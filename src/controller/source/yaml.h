@@ -38,7 +38,7 @@ class NodeRef {
   [[nodiscard]] bool isScalar() const { return kind() == Kind::Scalar; }
   [[nodiscard]] bool isSequence() const { return kind() == Kind::Sequence; }
   [[nodiscard]] bool isMapping() const { return kind() == Kind::Mapping; }
-  [[nodiscard]] int line() const;  // 1-based; 0 when absent
+  [[nodiscard]] int line() const;                   // 1-based; 0 when absent
   [[nodiscard]] const std::string& scalar() const;  // empty unless a scalar
 
   // Mapping lookup by scalar key; absent when not a mapping or no such key.
@@ -84,8 +84,8 @@ struct Stream {
 };
 
 struct Limits {
-  int maxDepth = 64;                     // nested collections
-  std::size_t maxNodes = 4'000'000;      // per stream
+  int maxDepth = 64;                 // nested collections
+  std::size_t maxNodes = 4'000'000;  // per stream
 };
 
 // Parses a whole stream ("---"-separated documents). Duplicate keys in one

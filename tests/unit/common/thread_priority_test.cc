@@ -10,9 +10,7 @@
 namespace zk::common {
 namespace {
 
-int threadNice() {
-  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
-}
+int threadNice() { return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))); }
 
 TEST(ThreadPriority, SetsTheCallingThreadOnly) {
   const int before = threadNice();

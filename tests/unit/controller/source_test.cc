@@ -530,7 +530,8 @@ TEST(Manifest, AliasErrorsAndExpansionBombs) {
     auto p = parseManifests(bad, "x.yaml");
     EXPECT_TRUE(p.syntaxError) << bad;
     ASSERT_EQ(p.diagnostics.size(), 1u);
-    EXPECT_NE(p.diagnostics[0].message.find("unknown alias"), std::string::npos) << p.diagnostics[0].toString();
+    EXPECT_NE(p.diagnostics[0].message.find("unknown alias"), std::string::npos)
+        << p.diagnostics[0].toString();
   }
   // "Billion laughs": each level refers to the previous one ten times. Aliases
   // are not copied, so this parses in linear time and memory.

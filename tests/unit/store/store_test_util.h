@@ -88,15 +88,9 @@ inline RecordSet aliasSet(std::string_view owner, wire::RRType type, std::string
   return rs;
 }
 
-inline Change create(RecordSet rs) {
-  return {ChangeAction::Create, std::move(rs)};
-}
-inline Change del(RecordSet rs) {
-  return {ChangeAction::Delete, std::move(rs)};
-}
-inline Change upsert(RecordSet rs) {
-  return {ChangeAction::Upsert, std::move(rs)};
-}
+inline Change create(RecordSet rs) { return {ChangeAction::Create, std::move(rs)}; }
+inline Change del(RecordSet rs) { return {ChangeAction::Delete, std::move(rs)}; }
+inline Change upsert(RecordSet rs) { return {ChangeAction::Upsert, std::move(rs)}; }
 
 inline ChangeBatch batch(std::vector<Change> changes, std::string comment = {}) {
   return ChangeBatch{std::move(comment), std::move(changes)};

@@ -17,9 +17,7 @@ using wire::Name;
 using wire::RRClass;
 using wire::RRType;
 
-Name n(std::string_view s) {
-  return *Name::fromText(s);
-}
+Name n(std::string_view s) { return *Name::fromText(s); }
 
 std::shared_ptr<const ZoneSnapshot> load(std::string_view text, std::string_view origin = "example.com.") {
   auto z = loadZoneText(text, "test", n(origin));
