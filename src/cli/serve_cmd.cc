@@ -72,6 +72,10 @@ std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& tabl
   for (int i = 0; i < 2; ++i) {
     out += fmt::format("zonekeeper_dropped_total{{transport=\"{}\"}} {}\n", names[i], totals[i].dropped);
   }
+  out +=
+      "# HELP zonekeeper_packet_cache_hits_total UDP responses replayed from the packet cache.\n# TYPE "
+      "zonekeeper_packet_cache_hits_total counter\n";
+  out += fmt::format("zonekeeper_packet_cache_hits_total {}\n", totals[0].cacheHits);
   out += "# HELP zonekeeper_tcp_connections Open TCP connections.\n# TYPE zonekeeper_tcp_connections gauge\n";
   out += fmt::format("zonekeeper_tcp_connections {}\n", totals[1].connections);
   auto set = table.current();
@@ -226,6 +230,7 @@ void runServe(const ServeArgs& args, RunControl* control) {
   opts.tcpIdleTimeoutMs = args.tcpIdleMs;
   opts.tcpMaxConnections = args.tcpMaxConnections;
   opts.processor.udpPayload = static_cast<std::uint16_t>(args.udpPayload);
+  opts.processor.packetCacheSlots = args.packetCacheSlots;
   std::vector<std::string> listen = args.listen;
   if (listen.empty()) listen.emplace_back("127.0.0.1:5353");
   for (const std::string& l : listen) {
@@ -453,6 +458,12 @@ void addServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--udp-payload", args->udpPayload, "EDNS UDP payload size advertised and used (512-4096)")
       ->check(CLI::Range(512U, 4096U))
+      ->capture_default_str();
+  serve
+      ->add_option("--packet-cache", args->packetCacheSlots,
+                   "Slots of each UDP worker's packet cache (256 octets each, resident once used; answers "
+                   "are replayed until the next zone change; 0: off)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24))
       ->capture_default_str();
   serve->add_option(
       "--alias-resolver", args->aliasResolver,

@@ -24,6 +24,7 @@ struct ServeArgs {
   unsigned tcpIdleMs = 10000;
   unsigned tcpMaxConnections = 1024;
   unsigned udpPayload = 1232;
+  std::size_t packetCacheSlots = 65536;
   std::string aliasResolver;
   std::string metricsListen;
   std::string data;

@@ -210,6 +210,7 @@ class Answerer {
 
   bool aa = true;
   bool tc = false;
+  bool usedResolver = false;  // the answer came (partly) from the ALIAS resolver's cache
   wire::Rcode rcode = wire::Rcode::NOERROR;
 
   void run(const ZoneSnapshot* zone, const std::uint8_t* qname, std::size_t qlen) {
@@ -480,6 +481,7 @@ class Answerer {
 
   void external(const ZoneSnapshot& aliasZone, std::span<const std::uint8_t> lowerTarget, RRType type) {
     AliasAnswer ans;
+    usedResolver = resolver_ != nullptr;
     if (resolver_ == nullptr || !resolver_->lookup(lowerTarget, type, ans)) {
       rcode = wire::Rcode::SERVFAIL;
       return;
@@ -516,10 +518,29 @@ class Answerer {
 
 QueryProcessor::QueryProcessor(const zone::ZoneTable& zones, AliasResolver* aliasResolver,
                                ProcessorOptions options)
-    : zones_(zones), aliasResolver_(aliasResolver), options_(options) {}
+    : zones_(zones), aliasResolver_(aliasResolver), options_(options), cache_(options.packetCacheSlots) {}
 
 std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
                                     Transport transport) {
+  lastFromCache_ = false;
+  // Over UDP with an output buffer no smaller than any payload limit, the
+  // response depends only on the query's octets and the zone set: replay it.
+  const bool cacheable = cache_.enabled() && transport == Transport::Udp &&
+                         out.size() >= std::max<std::size_t>(options_.udpPayload, 512);
+  if (!cacheable) return answer(query, out, transport, nullptr);
+  const std::uint64_t generation = zones_.sync();
+  if (std::size_t n = cache_.find(query, generation, out)) {
+    lastFromCache_ = true;
+    return n;
+  }
+  bool usedResolver = false;
+  std::size_t n = answer(query, out, transport, &usedResolver);
+  if (n != 0 && !usedResolver) cache_.store(query, generation, out.first(n));
+  return n;
+}
+
+std::size_t QueryProcessor::answer(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
+                                   Transport transport, bool* usedResolver) {
   if (out.size() < 512) return 0;
   Query q;
   ParseOutcome parsed = parseQuery(query, q);
@@ -592,6 +613,7 @@ std::size_t QueryProcessor::process(std::span<const std::uint8_t> query, std::sp
       } else {
         Answerer a(w, zones, aliasResolver_, q.qtype, options_.maxChain);
         a.run(z, qname, q.qnameLen);
+        if (usedResolver != nullptr) *usedResolver = a.usedResolver;
         rcode = a.rcode;
         if (a.aa) flags |= kAa;
         if (a.tc) flags |= kTc;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "query/packet_cache.h"
 #include "wire/rrtype.h"
 #include "zone/zone_table.h"
 
@@ -38,6 +39,9 @@ struct ProcessorOptions {
   std::uint16_t udpPayload = 1232;
   // Maximum CNAME/DNAME/ALIAS hops followed inside the served zones.
   std::uint8_t maxChain = 12;
+  // Slots of the per-worker UDP packet cache (packet_cache.h, 256 octets of
+  // address space each, resident once used); 0 turns it off.
+  std::size_t packetCacheSlots = 0;
 };
 
 class QueryProcessor {
@@ -50,10 +54,20 @@ class QueryProcessor {
   // short to carry an ID). `out` should hold at least 512 octets (65535 for TCP).
   std::size_t process(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport);
 
+  // Whether the last process() replayed a response from the packet cache.
+  [[nodiscard]] bool lastFromCache() const { return lastFromCache_; }
+
  private:
+  // process() without the cache; `usedResolver` (if given) learns whether
+  // the answer depended on the ALIAS resolver's cache.
+  std::size_t answer(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport,
+                     bool* usedResolver);
+
   zone::ZoneTableReader zones_;
   AliasResolver* aliasResolver_;
   ProcessorOptions options_;
+  PacketCache cache_;
+  bool lastFromCache_ = false;
 };
 
 }  // namespace zk::query

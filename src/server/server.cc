@@ -252,6 +252,7 @@ CounterTotals Server::totals(query::Transport transport) const {
     t.dropped += c->dropped.load(std::memory_order_relaxed);
     t.truncated += c->truncated.load(std::memory_order_relaxed);
     t.connections += c->connections.load(std::memory_order_relaxed);
+    t.cacheHits += c->cacheHits.load(std::memory_order_relaxed);
     for (int i = 0; i < 16; ++i) t.rcodes[i] += c->rcodes[i].load(std::memory_order_relaxed);
   }
   return t;
@@ -296,6 +297,7 @@ void Server::udpLoop(int fd, ThreadCounters& counters) {
         ThreadCounters::add(counters.dropped);
         continue;
       }
+      if (qp.lastFromCache()) ThreadCounters::add(counters.cacheHits);
       if (o[2] & 0x02) ThreadCounters::add(counters.truncated);
       ThreadCounters::add(counters.rcodes[o[3] & 0x0F]);
       outIov[out] = {o.data(), len};

@@ -55,6 +55,7 @@ struct alignas(64) ThreadCounters {
   std::atomic<std::uint64_t> truncated{0};
   std::atomic<std::uint64_t> rcodes[16] = {};
   std::atomic<std::uint64_t> connections{0};  // TCP: open now
+  std::atomic<std::uint64_t> cacheHits{0};    // UDP: responses replayed from the packet cache
 
   static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -68,6 +69,7 @@ struct CounterTotals {
   std::uint64_t truncated = 0;
   std::uint64_t rcodes[16] = {};
   std::uint64_t connections = 0;
+  std::uint64_t cacheHits = 0;
 };
 
 class Server {

@@ -77,6 +77,12 @@ class ZoneTableReader {
     if (table_.generation() != generation_) refresh();
     return *set_;
   }
+  // Catches up with the table and returns the generation of the set get()
+  // now returns (a set at least that new: publish() stores, then counts).
+  std::uint64_t sync() {
+    if (table_.generation() != generation_) refresh();
+    return generation_;
+  }
 
  private:
   void refresh() {

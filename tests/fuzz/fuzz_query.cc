@@ -1,9 +1,12 @@
 // Whole query path: any bytes -> QueryProcessor (UDP and TCP) -> the answer
 // must parse (header, question, every record and its RDATA, and with
 // wire::MessageView), keep the query ID, and fit the transport's size limit.
+// A second processor with a (tiny, so constantly evicting) packet cache must
+// give the same octets over UDP, asked once and then again (a replay).
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -121,7 +124,13 @@ struct Setup {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Setup setup;
   static zk::query::QueryProcessor qp(setup.table);
+  static zk::query::QueryProcessor cached(setup.table, nullptr, [] {
+    zk::query::ProcessorOptions o;
+    o.packetCacheSlots = 4;
+    return o;
+  }());
   static std::vector<std::uint8_t> out(65535);
+  static std::vector<std::uint8_t> replay(4096);
   std::span<const std::uint8_t> in(data, size);
   for (auto t : {zk::query::Transport::Udp, zk::query::Transport::Tcp}) {
     std::size_t n = qp.process(in, out, t);
@@ -131,6 +140,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string text = zk::query::testing::formatResponse({out.data(), n});
     if (text.starts_with("unparseable")) std::abort();
     if (!zk::wire::MessageView::parse({out.data(), n}).ok()) std::abort();  // the wire library agrees
+    if (t == zk::query::Transport::Udp) {
+      for (int round = 0; round < 2; ++round) {
+        if (cached.process(in, replay, t) != n || std::memcmp(replay.data(), out.data(), n) != 0)
+          std::abort();
+      }
+      if (size - 2 + n < zk::query::PacketCache::kPayload && !cached.lastFromCache()) std::abort();
+    }
   }
   return 0;
 }
