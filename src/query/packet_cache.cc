@@ -38,19 +38,23 @@ PacketCache::PacketCache(std::size_t slots) {
 }
 
 std::uint64_t PacketCache::hash(std::span<const std::uint8_t> key) const {
-  std::uint64_t h = seed_ ^ (key.size() * 0x9e3779b97f4a7c15ULL);
-  std::size_t i = 0;
-  for (; i + 8 <= key.size(); i += 8) {
+  // 8 octets at a time; the last word overlaps the one before it (keys are
+  // queries, at least a question long, so short keys are rare).
+  const std::uint8_t* p = key.data();
+  const std::size_t n = key.size();
+  std::uint64_t h = seed_ ^ (n * 0x9e3779b97f4a7c15ULL);
+  auto load = [p](std::size_t at) {
     std::uint64_t w;
-    std::memcpy(&w, key.data() + i, 8);
-    h = mix(h, w);
+    std::memcpy(&w, p + at, 8);
+    return w;
+  };
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) h = mix(h, load(i));
+    return mix(h, load(n - 8));
   }
-  if (i < key.size()) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, key.data() + i, key.size() - i);
-    h = mix(h, w);
-  }
-  return h;
+  std::uint64_t w = 0;
+  for (std::size_t i = 0; i < n; ++i) w = (w << 8) | p[i];
+  return mix(h, w);
 }
 
 std::size_t PacketCache::find(std::span<const std::uint8_t> query, std::uint64_t generation,
@@ -67,6 +71,13 @@ std::size_t PacketCache::find(std::span<const std::uint8_t> query, std::uint64_t
   out[0] = query[0];
   out[1] = query[1];
   return s.responseLength;
+}
+
+void PacketCache::prefetch(std::span<const std::uint8_t> query) const {
+  if (!slots_ || query.size() <= kIdSize || query.size() - kIdSize >= kPayload) return;
+  const Slot* s = slots_.get() + (hash(query.subspan(kIdSize)) & mask_);
+  __builtin_prefetch(s);
+  __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(s) + 64);
 }
 
 void PacketCache::store(std::span<const std::uint8_t> query, std::uint64_t generation,

@@ -34,6 +34,10 @@ class PacketCache {
   std::size_t find(std::span<const std::uint8_t> query, std::uint64_t generation,
                    std::span<std::uint8_t> out);
 
+  // Starts loading the slot `query` maps to (a worker prefetches a whole
+  // batch before answering it, so the slots' cache misses overlap).
+  void prefetch(std::span<const std::uint8_t> query) const;
+
   // Stores `response` (answer to `query` computed from a zone set at least as
   // new as `generation`); silently skipped when key and response exceed kPayload.
   void store(std::span<const std::uint8_t> query, std::uint64_t generation,

@@ -54,6 +54,9 @@ class QueryProcessor {
   // short to carry an ID). `out` should hold at least 512 octets (65535 for TCP).
   std::size_t process(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport);
 
+  // Hint that `query` will be processed soon (UDP): loads its packet-cache slot.
+  void prefetch(std::span<const std::uint8_t> query) const { cache_.prefetch(query); }
+
   // Whether the last process() replayed a response from the packet cache.
   [[nodiscard]] bool lastFromCache() const { return lastFromCache_; }
 

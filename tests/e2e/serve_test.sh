@@ -65,6 +65,11 @@ sys.exit(0 if r.returncode != 0 and "already in use" in r.stderr else 1)
 PY2
 expect "first server still answers" '192\.0\.2\.1' www.example.com A
 
+# Packet cache: the same query (no random DNS cookie) three times over two workers
+# meets an answer replayed at least once; after the SIGHUP reload below the replay must
+# stop (checked by asking the very same query again).
+for _ in 1 2 3; do expect "cached A answer" '192\.0\.2\.1' www.example.com A +nocookie; done
+
 # Prometheus endpoint: counters moved, by transport and RCODE.
 MPORT=$(grep -o 'metrics on http://127.0.0.1:[0-9]*' "$TMP/log" | head -1 | sed 's/.*://')
 CHECKS=$((CHECKS + 1))
@@ -82,7 +87,8 @@ METRICS=$(http_get "http://127.0.0.1:$MPORT/metrics")
 for pat in 'zonekeeper_queries_total\{transport="udp"\} [1-9]' 'zonekeeper_queries_total\{transport="tcp"\} [1-9]' \
   'zonekeeper_responses_total\{transport="udp",rcode="NXDOMAIN"\} [1-9]' \
   'zonekeeper_responses_total\{transport="udp",rcode="REFUSED"\} [1-9]' \
-  'zonekeeper_truncated_total\{transport="udp"\} [1-9]' 'zonekeeper_zone_serial\{zone="example.com."\} 2024010101'; do
+  'zonekeeper_truncated_total\{transport="udp"\} [1-9]' 'zonekeeper_packet_cache_hits_total [1-9]' \
+  'zonekeeper_zone_serial\{zone="example.com."\} 2024010101'; do
   grep -Eq -- "$pat" <<<"$METRICS" || fail "metrics: /$pat/ not in: $METRICS"
 done
 CHECKS=$((CHECKS + 1))
@@ -93,6 +99,7 @@ sed -i 's/^www         IN A     192.0.2.1$/www         IN A     192.0.2.111/; s/
 kill -HUP "$PID"
 for _ in $(seq 1 30); do grep -q 'SIGHUP' "$TMP/log" && break; sleep 0.1; done
 expect "reloaded zone served" '192\.0\.2\.111' www.example.com A
+for _ in 1 2; do expect "no replay of the old zone" '192\.0\.2\.111' www.example.com A +nocookie; done
 expect "reloaded serial" '2024010102' example.com SOA
 CHECKS=$((CHECKS + 1))
 grep -q 'SIGHUP: 1 zone(s) reloaded' "$TMP/log" || fail "only the changed zone is reloaded: $(grep SIGHUP "$TMP/log")"
