@@ -343,7 +343,9 @@ struct Connection {
 }  // namespace
 
 void Server::tcpLoop(int listenFd, ThreadCounters& counters) {
-  query::QueryProcessor qp(zones_, aliasResolver_, options_.processor);
+  query::ProcessorOptions tcpOptions = options_.processor;
+  tcpOptions.packetCacheSlots = 0;  // the packet cache replays UDP answers only
+  query::QueryProcessor qp(zones_, aliasResolver_, tcpOptions);
   std::vector<std::uint8_t> answer(kTcpMaxMessage);
   int ep = ::epoll_create1(EPOLL_CLOEXEC);
   if (ep < 0) return;

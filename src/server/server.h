@@ -5,9 +5,10 @@
 // UDP: for every listen address, each worker thread owns one SO_REUSEPORT
 // socket (the kernel spreads datagrams over them) and moves packets in
 // batches with recvmmsg/sendmmsg; buffers are allocated once per thread.
-// TCP (RFC 7766): one event-loop thread per listen address (epoll), 2-octet
-// length framing, pipelined queries answered in order of arrival, an idle
-// timeout, and a cap on open connections.
+// TCP (RFC 7766): per worker and listen address, one SO_REUSEPORT listening
+// socket and one event-loop thread (epoll), 2-octet length framing, pipelined
+// queries answered in order of arrival, an idle timeout, and a cap on open
+// connections shared by all workers.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
