@@ -49,7 +49,7 @@ class PacketCache {
     std::uint32_t hash = 0;
     std::uint16_t keyLength = 0;
     std::uint16_t responseLength = 0;
-    std::uint8_t bytes[kPayload];  // key, then response
+    std::uint8_t bytes[kPayload] = {};  // key, then response
   };
   static_assert(sizeof(Slot) == 256);
   struct Unmap {
