@@ -136,6 +136,48 @@ def hist_quantiles(before, after, qs=(50, 99)):
     return res
 
 
+def thread_sched(pid):
+    """Per server thread: (comm, nice) -> [run_ns, runqueue_wait_ns, slices] (/proc/PID/task/*/schedstat)."""
+    out = {}
+    if not pid:
+        return out
+    base = "/proc/%d/task" % pid
+    try:
+        tids = os.listdir(base)
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open("%s/%s/stat" % (base, tid)) as f:
+                stat = f.read()
+            with open("%s/%s/schedstat" % (base, tid)) as f:
+                run, wait, slices = (int(x) for x in f.read().split())
+        except (OSError, ValueError):
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        nice = int(stat.rsplit(")", 1)[1].split()[16])
+        out[tid] = (comm, nice, run, wait, slices)
+    return out
+
+
+def sched_delta(before, after, per, by_thread=False):
+    """Run and runqueue-wait ms per request (`per` requests), summed by thread nice value
+    (by_thread: each thread that ran, as nice/tid)."""
+    agg = {}
+    for tid, (comm, nice, run, wait, slices) in after.items():
+        b = before.get(tid, (comm, nice, 0, 0, 0))
+        if by_thread and run == b[2]:
+            continue
+        a = agg.setdefault("nice%d/%s" % (nice, tid) if by_thread else "nice%d" % nice, [0, 0, 0, 0])
+        a[0] += run - b[2]
+        a[1] += wait - b[3]
+        a[2] += slices - b[4]
+        a[3] += 1
+    return {k: {"threads": v[3], "run_ms_per_req": round(v[0] / 1e6 / max(1, per), 3),
+                "wait_ms_per_req": round(v[1] / 1e6 / max(1, per), 3),
+                "slices_per_req": round(v[2] / max(1, per), 2)} for k, v in sorted(agg.items())}
+
+
 class UDPResolver:
     """A queries over UDP; returns (rcode, sorted addresses)."""
 
@@ -308,6 +350,7 @@ def cmd_latency(a, api):
         rtts.append(time.perf_counter() - t0)
     cpu0 = proc_cpu_s(a.server_pid)
     hist0 = scrape_change_hist(a.metrics)
+    sched0 = thread_sched(a.server_pid)
     change_rtt, visible, stale_polls = [], [], []
     timeouts = 0
     t_begin = time.perf_counter()
@@ -339,11 +382,13 @@ def cmd_latency(a, api):
         visible.append(t2 - t1)
         stale_polls.append(stale)
     cpu1 = proc_cpu_s(a.server_pid)
+    sched1 = thread_sched(a.server_pid)
+    sched = sched_delta(sched0, sched1, len(change_rtt), a.thread_detail)
     server = hist_quantiles(hist0, scrape_change_hist(a.metrics))
     cpu_ms = round(1000.0 * (cpu1 - cpu0) / max(1, len(change_rtt)), 2) if cpu0 is not None else None
     emit("zk_change_latency", label=a.label, n=len(change_rtt), not_visible_within_timeout=timeouts,
          dns_rtt=summary_ms(rtts), change_rtt=summary_ms(change_rtt), visible_after_200=summary_ms(visible),
-         server_change_duration=server,
+         server_change_duration=server, server_threads=sched,
          iterations_with_stale_answer=sum(1 for s in stale_polls if s), server_cpu_ms_per_iteration=cpu_ms,
          load_avg=load_avg())
     v, r = summary_ms(visible), summary_ms(change_rtt)
@@ -353,6 +398,11 @@ def cmd_latency(a, api):
              "%.2f/%.2f ms" % (server["p50_ms"], server["p99_ms"]) if server and server["n"] else "-",
              v["p50_ms"], v["p99_ms"], v["max_ms"],
              sum(1 for s in stale_polls if s), len(stale_polls), summary_ms(rtts)["p50_ms"], cpu_ms), flush=True)
+    if sched:
+        print("[%s] server threads per iteration, by nice value: %s" % (a.label, "; ".join(
+            "%s (%d threads): run %.3f ms, waiting for a CPU %.3f ms, %.1f slices"
+            % (k, v["threads"], v["run_ms_per_req"], v["wait_ms_per_req"], v["slices_per_req"])
+            for k, v in sched.items())), flush=True)
     return r, v, server
 
 
@@ -520,6 +570,8 @@ def main():
                          "api_vs_pdns.sh's CLIENT_NICE gives PowerDNS's client the same")
     ap.add_argument("--client-cpu", default=None,
                     help="CPU list (as taskset -c) this client runs on while measuring; see --client-nice")
+    ap.add_argument("--thread-detail", action="store_true",
+                    help="latency: the server's threads' CPU and runqueue wait one by one, not by nice value")
     ap.add_argument("--phases", default="load,latency,throughput",
                     help="any of load, latency, throughput, concurrent (with --concurrency)")
     ap.add_argument("--concurrency", type=int, default=8, help="connections of the concurrent phase")

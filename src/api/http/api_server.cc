@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -85,7 +86,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     return new httplib::ThreadPool(threads);
   };
   // One function serves every request; `body` is the raw body, whatever its Content-Type.
-  auto serve = [&pipeline](const httplib::Request& req, httplib::Response& res, std::string body) {
+  const std::size_t compressMin = options.compressMinBytes;
+  auto serve = [&pipeline, compressMin](const httplib::Request& req, httplib::Response& res,
+                                        std::string body) {
     RawRequest raw;
     raw.method = req.method;
     raw.target = req.target;
@@ -106,7 +109,17 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
         res.set_header(k, v);
       }
     }
-    res.set_content(out.body, contentType);
+    if (out.body.empty() || out.body.size() >= compressMin) {
+      res.set_content(out.body, contentType);  // compressed if the client accepts it
+    } else {
+      // cpp-httplib compresses set_content bodies, never those of a content
+      // provider with a known length.
+      auto shared = std::make_shared<const std::string>(std::move(out.body));
+      res.set_content_provider(shared->size(), contentType,
+                               [shared](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 return sink.write(shared->data() + offset, length);
+                               });
+    }
   };
   // Bodies are read through a ContentReader so cpp-httplib does not parse them as
   // forms (it refuses form-encoded bodies over 8 KiB) or multipart: Route53 reads

@@ -46,6 +46,38 @@ TEST(ApiStack, ServesOnAnyPortAndStops) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ApiStack, CompressesOnlyLargeBodies) {
+  char tmpl[] = "/tmp/zk_stack_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  MemoryZoneStore store;
+  for (std::size_t minBytes : {std::size_t{4096}, std::size_t{100}}) {
+    ApiStackOptions options;
+    options.dataDir = dir;
+    options.server.port = 0;
+    options.server.compressMinBytes = minBytes;
+    auto stack = ApiStack::start(store, options);
+    ASSERT_TRUE(stack.ok()) << stack.error().message;
+    httplib::Client client("127.0.0.1", (*stack)->port());
+    client.set_decompress(false);
+    auto res = client.Get("/2013-04-01/hostedzone", {{"Accept-Encoding", "gzip, deflate"}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403);
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/xml");
+    EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(res->body.size()));
+    if (minBytes == 4096) {
+      // A few hundred bytes of error XML: sent as is, whatever the client accepts.
+      EXPECT_FALSE(res->has_header("Content-Encoding"));
+      EXPECT_NE(res->body.find("<Code>MissingAuthenticationToken</Code>"), std::string::npos);
+    } else {
+      EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+      EXPECT_EQ(res->body.find("MissingAuthenticationToken"), std::string::npos);
+    }
+    (*stack)->stop();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ApiStack, RecordsRequestDurationsByOperation) {
   char tmpl[] = "/tmp/zk_stack_XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
