@@ -6,6 +6,8 @@
 # answering-load in the background (unthrottled, pinned to CPU 1), then a table of medians.
 #
 # Usage: bench/api_vs_pdns.sh ZONEKEEPER [ROUNDS (default 2)] [OUT (default /tmp/api_vs_pdns.log)]
+#        ROUNDS 0: only print the table of the results already in OUT, e.g. the OUT files of
+#        several one-round sittings concatenated (each sitting stays short on a shared machine).
 # Env: SHARED (default ../shared/bench/api next to the repository), RUN_SECONDS (default 10),
 #      NO_DNSPERF=1 to measure without the query load,
 #      CLIENT_NICE=N and/or CLIENT_CPU=LIST: the benchmark CLIENT of both sides (api_bench.py's
@@ -26,7 +28,7 @@ SHARED=${SHARED:-$HERE/../../shared/bench/api}
 RUN_SECONDS=${RUN_SECONDS:-10}
 export DIR=${PDNS_DIR:-/tmp/pdnsbench} DNSPORT=15353 APIPORT=18081
 PDNS_API=http://127.0.0.1:$APIPORT/api/v1/servers/localhost
-: >"$OUT"
+[[ $ROUNDS -gt 0 ]] && : >"$OUT"
 command -v pdns_server >/dev/null || { echo "pdns_server not installed"; exit 1; }
 
 QFILE=$(mktemp /tmp/api_vs_pdns_q.XXXXXX)
