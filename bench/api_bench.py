@@ -20,7 +20,8 @@ Requests are signed with botocore's SigV4 signer before the clock starts and sen
 one keep-alive connection with `requests` (as pdns_api_bench.py sends its PATCHes;
 --client http.client for the leaner client). --dnsperf runs dnsperf unthrottled in the
 background (queries for the zone's names, pinned to CPU --dnsperf-cpu) during latency
-and throughput, and reports its QPS. Results: lines "RESULT {json}" plus a short human
+and throughput, and reports its QPS. --client-nice/--client-cpu set this client's own nice value and CPUs
+while it measures (the server and dnsperf are not affected). Results: lines "RESULT {json}" plus a short human
 line each, like pdns_api_bench.py. Every loop is bounded in count and time.
 """
 import argparse
@@ -93,6 +94,88 @@ def proc_cpu_s(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+METRIC = "zonekeeper_api_request_duration_seconds"
+
+
+def scrape_change_hist(metrics_url):
+    """The server's ChangeResourceRecordSets duration histogram: {le (float): cumulative count}."""
+    if not metrics_url:
+        return None
+    import urllib.request
+    text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()
+    out = {}
+    for m in re.finditer(r'^%s_bucket\{operation="ChangeResourceRecordSets",le="([^"]+)"\} (\d+)$' % METRIC, text,
+                         re.M):
+        out[float(m.group(1))] = int(m.group(2))  # float("+Inf") is inf
+    return out or None
+
+
+def hist_quantiles(before, after, qs=(50, 99)):
+    """Server-side percentiles (ms) of the requests between two scrapes, interpolated
+    linearly within buckets as Prometheus' histogram_quantile does."""
+    if not before or not after:
+        return None
+    bounds = sorted(after)
+    cum = [after[b] - before.get(b, 0) for b in bounds]
+    n = cum[-1]
+    res = {"n": n}
+    for q in qs:
+        if n == 0:
+            res["p%d_ms" % q] = None
+            continue
+        rank = q / 100.0 * n
+        i = next(k for k, c in enumerate(cum) if c >= rank)
+        if math.isinf(bounds[i]):  # beyond the last bound: report that bound
+            res["p%d_ms" % q] = round(bounds[i - 1] * 1000.0, 3)
+            continue
+        lo, clo = (bounds[i - 1], cum[i - 1]) if i > 0 else (0.0, 0)
+        frac = (rank - clo) / (cum[i] - clo) if cum[i] > clo else 1.0
+        res["p%d_ms" % q] = round((lo + (bounds[i] - lo) * frac) * 1000.0, 3)
+    return res
+
+
+def thread_sched(pid):
+    """Per server thread: (comm, nice) -> [run_ns, runqueue_wait_ns, slices] (/proc/PID/task/*/schedstat)."""
+    out = {}
+    if not pid:
+        return out
+    base = "/proc/%d/task" % pid
+    try:
+        tids = os.listdir(base)
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open("%s/%s/stat" % (base, tid)) as f:
+                stat = f.read()
+            with open("%s/%s/schedstat" % (base, tid)) as f:
+                run, wait, slices = (int(x) for x in f.read().split())
+        except (OSError, ValueError):
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        nice = int(stat.rsplit(")", 1)[1].split()[16])
+        out[tid] = (comm, nice, run, wait, slices)
+    return out
+
+
+def sched_delta(before, after, per, by_thread=False):
+    """Run and runqueue-wait ms per request (`per` requests), summed by thread nice value
+    (by_thread: each thread that ran, as nice/tid)."""
+    agg = {}
+    for tid, (comm, nice, run, wait, slices) in after.items():
+        b = before.get(tid, (comm, nice, 0, 0, 0))
+        if by_thread and run == b[2]:
+            continue
+        a = agg.setdefault("nice%d/%s" % (nice, tid) if by_thread else "nice%d" % nice, [0, 0, 0, 0])
+        a[0] += run - b[2]
+        a[1] += wait - b[3]
+        a[2] += slices - b[4]
+        a[3] += 1
+    return {k: {"threads": v[3], "run_ms_per_req": round(v[0] / 1e6 / max(1, per), 3),
+                "wait_ms_per_req": round(v[1] / 1e6 / max(1, per), 3),
+                "slices_per_req": round(v[2] / max(1, per), 2)} for k, v in sorted(agg.items())}
 
 
 class UDPResolver:
@@ -266,6 +349,8 @@ def cmd_latency(a, api):
         res.query_a(name_of(0))
         rtts.append(time.perf_counter() - t0)
     cpu0 = proc_cpu_s(a.server_pid)
+    hist0 = scrape_change_hist(a.metrics)
+    sched0 = thread_sched(a.server_pid)
     change_rtt, visible, stale_polls = [], [], []
     timeouts = 0
     t_begin = time.perf_counter()
@@ -297,17 +382,28 @@ def cmd_latency(a, api):
         visible.append(t2 - t1)
         stale_polls.append(stale)
     cpu1 = proc_cpu_s(a.server_pid)
+    sched1 = thread_sched(a.server_pid)
+    sched = sched_delta(sched0, sched1, len(change_rtt), a.thread_detail)
+    server = hist_quantiles(hist0, scrape_change_hist(a.metrics))
     cpu_ms = round(1000.0 * (cpu1 - cpu0) / max(1, len(change_rtt)), 2) if cpu0 is not None else None
     emit("zk_change_latency", label=a.label, n=len(change_rtt), not_visible_within_timeout=timeouts,
          dns_rtt=summary_ms(rtts), change_rtt=summary_ms(change_rtt), visible_after_200=summary_ms(visible),
+         server_change_duration=server, server_threads=sched,
          iterations_with_stale_answer=sum(1 for s in stale_polls if s), server_cpu_ms_per_iteration=cpu_ms,
          load_avg=load_avg())
     v, r = summary_ms(visible), summary_ms(change_rtt)
-    print("[%s] change rtt p50/p99/max %.2f/%.2f/%.2f ms; answered after the 200 p50/p99/max %.3f/%.3f/%.3f ms; "
-          "stale iterations %d/%d; DNS rtt p50 %.3f ms; server CPU/iteration %s ms"
-          % (a.label, r["p50_ms"], r["p99_ms"], r["max_ms"], v["p50_ms"], v["p99_ms"], v["max_ms"],
+    print("[%s] change rtt p50/p99/max %.2f/%.2f/%.2f ms (in the server p50/p99 %s); answered after the 200 "
+          "p50/p99/max %.3f/%.3f/%.3f ms; stale iterations %d/%d; DNS rtt p50 %.3f ms; server CPU/iteration %s ms"
+          % (a.label, r["p50_ms"], r["p99_ms"], r["max_ms"],
+             "%.2f/%.2f ms" % (server["p50_ms"], server["p99_ms"]) if server and server["n"] else "-",
+             v["p50_ms"], v["p99_ms"], v["max_ms"],
              sum(1 for s in stale_polls if s), len(stale_polls), summary_ms(rtts)["p50_ms"], cpu_ms), flush=True)
-    return r, v
+    if sched:
+        print("[%s] server threads per iteration, by nice value: %s" % (a.label, "; ".join(
+            "%s (%d threads): run %.3f ms, waiting for a CPU %.3f ms, %.1f slices"
+            % (k, v["threads"], v["run_ms_per_req"], v["wait_ms_per_req"], v["slices_per_req"])
+            for k, v in sched.items())), flush=True)
+    return r, v, server
 
 
 def cmd_throughput(a, api):
@@ -345,6 +441,7 @@ def cmd_throughput(a, api):
             # in the loop, which is cheap; SigV4 signing in Python is not).
             reqs = [batch(size) for _ in range(nreq)]
             lat = []
+            hist0 = scrape_change_hist(a.metrics)
             cpu0 = proc_cpu_s(a.server_pid)
             t0 = time.perf_counter()
             done = 0
@@ -359,18 +456,23 @@ def cmd_throughput(a, api):
             cpu1 = proc_cpu_s(a.server_pid)
             runs.append({"requests": done, "seconds": round(el, 3), "req_per_s": round(done / el, 2),
                          "rrsets_per_s": round(done * size / el, 1), "req_latency": summary_ms(lat),
+                         "server_duration": hist_quantiles(hist0, scrape_change_hist(a.metrics)),
                          "server_cpu_ms_per_request": (round(1000.0 * (cpu1 - cpu0) / done, 2)
                                                        if cpu0 is not None else None),
                          "load_avg": load_avg()})
         rs = [r["rrsets_per_s"] for r in runs]
         p50 = statistics.median(r["req_latency"]["p50_ms"] for r in runs)
         p99 = statistics.median(r["req_latency"]["p99_ms"] for r in runs)
+        sp50 = [r["server_duration"]["p50_ms"] for r in runs if r["server_duration"]]
+        sp50 = statistics.median(sp50) if sp50 and None not in sp50 else None
         emit("zk_change_throughput", label=a.label, rrsets_per_request=size, runs=runs,
              median_rrsets_per_s=statistics.median(rs), median_p50_ms=p50, median_p99_ms=p99,
+             median_server_p50_ms=sp50,
              min_rrsets_per_s=min(rs), max_rrsets_per_s=max(rs))
-        print("[%s] %4d changes/batch: p50 %.2f ms p99 %.2f ms, %.0f record sets/s (median of %d; runs %s; "
-              "server CPU ms/request %s)" % (a.label, size, p50, p99, statistics.median(rs), len(runs), rs,
-                                             [r["server_cpu_ms_per_request"] for r in runs]), flush=True)
+        print("[%s] %4d changes/batch: p50 %.2f ms p99 %.2f ms (in the server p50 %s), %.0f record sets/s "
+              "(median of %d; runs %s; server CPU ms/request %s)"
+              % (a.label, size, p50, p99, "%.2f ms" % sp50 if sp50 is not None else "-", statistics.median(rs),
+                 len(runs), rs, [r["server_cpu_ms_per_request"] for r in runs]), flush=True)
         results[size] = (p50, p99, statistics.median(rs))
     return results
 
@@ -410,6 +512,15 @@ def cmd_concurrent(a, endpoint, key_id, secret):
           % (a.label, n, len(all_lat) / el, s["p50_ms"], s["p99_ms"], len(all_lat)), flush=True)
 
 
+def parse_cpus(text):
+    """taskset -c syntax: "1", "0,1", "0-1"."""
+    cpus = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
 def wait_for(path, pattern, proc, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -433,6 +544,7 @@ def main():
     ap.add_argument("--key-id")
     ap.add_argument("--secret")
     ap.add_argument("--server-pid", type=int, default=0)
+    ap.add_argument("--metrics", help="with --attach: URL of the server's /metrics (server-side durations)")
     ap.add_argument("--data", help="store directory (default: a new temporary one, removed at the end)")
     ap.add_argument("--serve-arg", action="append", default=[], help="extra `serve` argument (repeatable)")
     ap.add_argument("--client", choices=["requests", "http.client"], default="requests")
@@ -453,6 +565,13 @@ def main():
     ap.add_argument("--label", default="zonekeeper")
     ap.add_argument("--dnsperf", action="store_true", help="dnsperf load in the background while measuring")
     ap.add_argument("--dnsperf-cpu", type=int, default=1, help="CPU to pin dnsperf to (-1: no pinning)")
+    ap.add_argument("--client-nice", type=int, default=None,
+                    help="nice value of this client while measuring (latency, throughput, concurrent); "
+                         "api_vs_pdns.sh's CLIENT_NICE gives PowerDNS's client the same")
+    ap.add_argument("--client-cpu", default=None,
+                    help="CPU list (as taskset -c) this client runs on while measuring; see --client-nice")
+    ap.add_argument("--thread-detail", action="store_true",
+                    help="latency: the server's threads' CPU and runqueue wait one by one, not by nice value")
     ap.add_argument("--phases", default="load,latency,throughput",
                     help="any of load, latency, throughput, concurrent (with --concurrency)")
     ap.add_argument("--concurrency", type=int, default=8, help="connections of the concurrent phase")
@@ -473,12 +592,13 @@ def main():
             key_id, secret = key["AWS_ACCESS_KEY_ID"], key["AWS_SECRET_ACCESS_KEY"]
             log = os.path.join(tmp, "serve.log")
             proc = subprocess.Popen([a.zonekeeper, "serve", "--data", data, "--listen", "127.0.0.1:0",
-                                     "--api-listen", "127.0.0.1:0"] + a.serve_arg,
+                                     "--api-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"] + a.serve_arg,
                                     stdout=open(log + ".out", "w"), stderr=open(log, "w"))
             a.server_pid = proc.pid
             dport = wait_for(log, r"listening on 127\.0\.0\.1:(\d+)", proc).group(1)
             aport = wait_for(log + ".out", r"listening on http://127\.0\.0\.1:(\d+)", proc).group(1)
             endpoint, a.dns = "http://127.0.0.1:%s" % aport, "127.0.0.1:%s" % dport
+            a.metrics = "http://127.0.0.1:%s/metrics" % wait_for(log, r"metrics on http://127\.0\.0\.1:(\d+)/", proc).group(1)
         api = Route53(endpoint, key_id, secret, a.client)
         phases = a.phases.split(",")
         if "load" in phases:
@@ -488,6 +608,12 @@ def main():
         perf = None
         if a.dnsperf:
             perf = DnsPerf(a.dns, a.records, a.dnsperf_cpu if a.dnsperf_cpu >= 0 else None, tmp, 3600)
+        # Applied here, after the server and dnsperf were started, so that only this
+        # (single-threaded) client is affected.
+        if a.client_nice is not None:
+            os.setpriority(os.PRIO_PROCESS, 0, a.client_nice)
+        if a.client_cpu is not None:
+            os.sched_setaffinity(0, parse_cpus(a.client_cpu))
         try:
             lat = cmd_latency(a, api) if "latency" in phases else None
             thr = cmd_throughput(a, api) if "throughput" in phases else None
@@ -499,11 +625,13 @@ def main():
             emit("zk_dnsperf", label=a.label, **dp)
             print("[%s] dnsperf in the background: %s qps, %s lost" % (a.label, dp["qps"], dp["lost"]))
         if lat and thr:
-            print("\n| %s | 1 change p50 / p99 | answer served after the 200, p50 / p99 | record sets/s at %s |"
-                  % (a.label, " / ".join(a.sizes.split(","))))
-            print("| | %.2f / %.2f ms | %.2f / %.2f ms | %s |" % (
-                lat[0]["p50_ms"], lat[0]["p99_ms"], lat[1]["p50_ms"], lat[1]["p99_ms"],
-                " / ".join("%.0f" % thr[s][2] for s in sorted(thr))))
+            print("\n| %s | 1 change p50 / p99 | in the server p50 / p99 | answer served after the 200, p50 / p99 "
+                  "| record sets/s at %s |" % (a.label, " / ".join(a.sizes.split(","))))
+            srv = lat[2]
+            print("| | %.2f / %.2f ms | %s | %.2f / %.2f ms | %s |" % (
+                lat[0]["p50_ms"], lat[0]["p99_ms"],
+                "%.2f / %.2f ms" % (srv["p50_ms"], srv["p99_ms"]) if srv and srv["n"] else "-",
+                lat[1]["p50_ms"], lat[1]["p99_ms"], " / ".join("%.0f" % thr[s][2] for s in sorted(thr))))
             print("load average %s" % " ".join(load_avg()))
     finally:
         if proc:

@@ -6,8 +6,16 @@
 # answering-load in the background (unthrottled, pinned to CPU 1), then a table of medians.
 #
 # Usage: bench/api_vs_pdns.sh ZONEKEEPER [ROUNDS (default 2)] [OUT (default /tmp/api_vs_pdns.log)]
+#        ROUNDS 0: only print the table of the results already in OUT, e.g. the OUT files of
+#        several one-round sittings concatenated (each sitting stays short on a shared machine).
 # Env: SHARED (default ../shared/bench/api next to the repository), RUN_SECONDS (default 10),
-#      NO_DNSPERF=1 to measure without the query load.
+#      NO_DNSPERF=1 to measure without the query load,
+#      CLIENT_NICE=N and/or CLIENT_CPU=LIST: the benchmark CLIENT of both sides (api_bench.py's
+#      measuring loop; pdns_api_bench.py latency/throughput) runs at nice N / on CPUs LIST
+#      (taskset -c syntax) while it measures. Servers and dnsperf are left as they are. On a
+#      small machine the client competes for the CPUs with dnsperf and the server's DNS workers,
+#      where a real API client would sit on another machine; the same treatment goes to both
+#      sides, never one. Negative N needs root (CAP_SYS_NICE).
 # Needs: python3 with boto3/requests, dnsperf, pdns-server, pdns-backend-sqlite3
 # (scripts/install-deps.sh --bench).
 set -u
@@ -20,7 +28,7 @@ SHARED=${SHARED:-$HERE/../../shared/bench/api}
 RUN_SECONDS=${RUN_SECONDS:-10}
 export DIR=${PDNS_DIR:-/tmp/pdnsbench} DNSPORT=15353 APIPORT=18081
 PDNS_API=http://127.0.0.1:$APIPORT/api/v1/servers/localhost
-: >"$OUT"
+[[ $ROUNDS -gt 0 ]] && : >"$OUT"
 command -v pdns_server >/dev/null || { echo "pdns_server not installed"; exit 1; }
 
 QFILE=$(mktemp /tmp/api_vs_pdns_q.XXXXXX)
@@ -46,9 +54,20 @@ dnsperf_stop() {  # $1: label
   rm -f "$DNSPERF_OUT"
 }
 
+CLIENT_FLAGS=() PDNS_CLIENT=()
+if [[ -n ${CLIENT_NICE:-} ]]; then
+  CLIENT_FLAGS+=(--client-nice "$CLIENT_NICE")
+  PDNS_CLIENT+=(nice -n "$CLIENT_NICE")
+fi
+if [[ -n ${CLIENT_CPU:-} ]]; then
+  CLIENT_FLAGS+=(--client-cpu "$CLIENT_CPU")
+  PDNS_CLIENT+=(taskset -c "$CLIENT_CPU")
+fi
+[[ ${#PDNS_CLIENT[@]} -gt 0 ]] && echo "client treatment (both sides): nice ${CLIENT_NICE:-unchanged}, CPUs ${CLIENT_CPU:-any}"
+
 for r in $(seq 1 "$ROUNDS"); do
   echo "=== round $r: zonekeeper ($(cut -d' ' -f1-3 /proc/loadavg))"
-  ZKFLAGS=(--label "zonekeeper-r$r" --run-seconds "$RUN_SECONDS")
+  ZKFLAGS=(--label "zonekeeper-r$r" --run-seconds "$RUN_SECONDS" "${CLIENT_FLAGS[@]}")
   [[ -z ${NO_DNSPERF:-} ]] && ZKFLAGS+=(--dnsperf)
   python3 "$HERE/api_bench.py" "$ZK" "${ZKFLAGS[@]}" | tee -a "$OUT" | grep -v '^RESULT'
 
@@ -63,8 +82,8 @@ for r in $(seq 1 "$ROUNDS"); do
     -d '{"api_rectify": false}' || echo "could not turn api_rectify off"
   python3 "$SHARED/pdns_api_bench.py" load --records 100000 --batch 1000 | tee -a "$OUT" | grep -v '^RESULT'
   [[ -z ${NO_DNSPERF:-} ]] && dnsperf_start "$DNSPORT"
-  python3 "$SHARED/pdns_api_bench.py" latency -n 200 --server-pid "$PID" --label "pdns-r$r" | tee -a "$OUT" | grep -v '^RESULT'
-  python3 "$SHARED/pdns_api_bench.py" throughput --sizes 1,10,1000 --runs 3 --run-seconds "$RUN_SECONDS" \
+  "${PDNS_CLIENT[@]}" python3 "$SHARED/pdns_api_bench.py" latency -n 200 --server-pid "$PID" --label "pdns-r$r" | tee -a "$OUT" | grep -v '^RESULT'
+  "${PDNS_CLIENT[@]}" python3 "$SHARED/pdns_api_bench.py" throughput --sizes 1,10,1000 --runs 3 --run-seconds "$RUN_SECONDS" \
     --server-pid "$PID" --label "pdns-r$r" | tee -a "$OUT" | grep -v '^RESULT'
   [[ -z ${NO_DNSPERF:-} ]] && dnsperf_stop "pdns-r$r"
   sh "$SHARED/pdns_api_server.sh" stop
@@ -84,13 +103,16 @@ for name, lat_kind, rtt, vis, thr_kind, dp_kind in (
     lat = [x for x in rows if x["kind"] == lat_kind]
     thr = [x for x in rows if x["kind"] == thr_kind]
     dp = [x for x in rows if x["kind"] == dp_kind]
+    srv = [x["server_change_duration"] for x in lat if x.get("server_change_duration")]
     cells = ["%.2f / %.2f ms" % (med(x[rtt]["p50_ms"] for x in lat), med(x[rtt]["p99_ms"] for x in lat)),
+             "%.2f / %.2f ms" % (med(x["p50_ms"] for x in srv), med(x["p99_ms"] for x in srv)) if srv else "-",
              "%.2f / %.2f ms" % (med(x[vis]["p50_ms"] for x in lat), med(x[vis]["p99_ms"] for x in lat))]
     cells.append(" / ".join("%.0f" % med(x["median_rrsets_per_s"] for x in thr if x["rrsets_per_request"] == s)
                             for s in (1, 10, 1000)))
     cells.append("%.0f" % med(x["qps"] for x in dp) if dp else "-")
     print("| %s | %s | %d |" % (name, " | ".join(cells), len(lat)))
-print("columns: 1-change round trip p50 / p99 | answer served after the 200, p50 / p99 | "
+print("columns: 1-change round trip p50 / p99 | the same requests inside the server (its "
+      "zonekeeper_api_request_duration_seconds histogram), p50 / p99 | answer served after the 200, p50 / p99 | "
       "record sets/s at 1 / 10 / 1000 per request | dnsperf QPS meanwhile | rounds (medians over rounds)")
 EOF
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg); raw results in $OUT"

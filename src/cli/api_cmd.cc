@@ -15,10 +15,12 @@
 
 #include "api/auth/key_store.h"
 #include "api/http/api_stack.h"
+#include "api/http/request_metrics.h"
 #include "api/route53/memory_zone_store.h"
 #include "cli/api_commands.h"
 #include "cli/commands.h"
 #include "cli/run_control.h"
+#include "server/metrics_http.h"
 #include "store/sqlite_zone_store.h"
 
 namespace zk::cli {
@@ -74,6 +76,21 @@ void runApi(const ApiArgs& args, RunControl* control) {
   options.server.tlsCertFile = args.tlsCert;
   options.server.tlsKeyFile = args.tlsKey;
   options.server.threadNice = args.threadNice;
+  std::unique_ptr<api::ApiRequestMetrics> ownMetrics;
+  std::unique_ptr<server::MetricsHttpServer> metricsServer;
+  options.server.metrics = args.metrics;
+  if (!args.metricsListen.empty()) {
+    auto a = server::ListenAddress::parse(args.metricsListen);
+    if (!a) fail(kExitUsage, fmt::format("bad --metrics-listen: {}", a.error().message));
+    if (options.server.metrics == nullptr) {
+      ownMetrics = std::make_unique<api::ApiRequestMetrics>();
+      options.server.metrics = ownMetrics.get();
+    }
+    metricsServer =
+        std::make_unique<server::MetricsHttpServer>(*a, [m = options.server.metrics] { return m->render(); });
+    if (auto st = metricsServer->start(); !st) fail(kExitFailed, st.error().message);
+    std::printf("zonekeeper api: metrics on http://%s/metrics\n", metricsServer->address().toText().c_str());
+  }
   auto server = api::ApiStack::start(args.shared != nullptr ? *args.shared : *zoneStore, options);
   if (!server) fail(kExitFailed, server.error().message);
   const std::string host = addr->first.find(':') != std::string::npos ? "[" + addr->first + "]" : addr->first;
@@ -88,6 +105,7 @@ void runApi(const ApiArgs& args, RunControl* control) {
     sigwait(&stopSignals, &sig);
     std::fprintf(stderr, "zonekeeper api: signal %d, stopping\n", sig);
   }
+  if (metricsServer) metricsServer->stop();
   (*server)->stop();
 }
 
@@ -112,6 +130,8 @@ void addApiCommands(CLI::App& app) {
       ->capture_default_str();
   apiCmd->add_option("--tls-cert", apiArgs->tlsCert, "PEM certificate: serve HTTPS (needs --tls-key)");
   apiCmd->add_option("--tls-key", apiArgs->tlsKey, "PEM private key for --tls-cert");
+  apiCmd->add_option("--metrics-listen", apiArgs->metricsListen,
+                     "ADDR:PORT for a Prometheus endpoint (GET /metrics): request durations by operation");
   apiCmd->add_option("--store", apiArgs->store, "Zone store: sqlite (DATA/zones.db) or memory (tests)")
       ->capture_default_str();
   apiCmd->callback([apiArgs] { runApi(*apiArgs); });

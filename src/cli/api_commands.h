@@ -12,6 +12,10 @@ namespace zk::store {
 class ZoneStore;
 }
 
+namespace zk::api {
+class ApiRequestMetrics;
+}
+
 namespace zk::cli {
 
 class RunControl;
@@ -26,6 +30,11 @@ struct ApiArgs {
   // share (not owned; `store` and `dataDir` are then not opened).
   store::ZoneStore* shared = nullptr;
   int threadNice = 0;  // of the request threads (ApiServerOptions::threadNice)
+  // ADDR:PORT of a Prometheus endpoint for the request durations (alone; in
+  // `serve` they are rendered on serve's own --metrics-listen through `metrics`).
+  std::string metricsListen;
+  // Set by a caller that renders the request durations itself. Not owned.
+  api::ApiRequestMetrics* metrics = nullptr;
 };
 
 // Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "api/http/request_metrics.h"
 #include "cli/api_commands.h"
 #include "cli/commands.h"
 #include "cli/run_control.h"
@@ -41,7 +42,8 @@ const char* kRcodeNames[16] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "N
                                "RCODE12",  "RCODE13", "RCODE14",  "RCODE15"};
 
 // Prometheus text exposition format.
-std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& table) {
+std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& table,
+                          const api::ApiRequestMetrics* apiMetrics) {
   std::string out;
   out += "# HELP zonekeeper_queries_total DNS queries received.\n# TYPE zonekeeper_queries_total counter\n";
   server::CounterTotals totals[2] = {srv.totals(query::Transport::Udp), srv.totals(query::Transport::Tcp)};
@@ -89,6 +91,7 @@ std::string renderMetrics(const server::Server& srv, const zone::ZoneTable& tabl
   for (const auto& z : set->zones()) {
     out += fmt::format("zonekeeper_zone_records{{zone=\"{}\"}} {}\n", z->origin().toText(), z->recordCount());
   }
+  if (apiMetrics != nullptr) out += apiMetrics->render();
   return out;
 }
 
@@ -340,8 +343,8 @@ void runServe(const ServeArgs& args, RunControl* control) {
   if (!args.metricsListen.empty()) {
     auto a = server::ListenAddress::parse(args.metricsListen);
     if (!a) fail(kExitUsage, fmt::format("bad --metrics-listen: {}", a.error().message));
-    metrics =
-        std::make_unique<server::MetricsHttpServer>(*a, [&srv, &table] { return renderMetrics(srv, table); });
+    metrics = std::make_unique<server::MetricsHttpServer>(
+        *a, [&srv, &table, &args] { return renderMetrics(srv, table, args.apiMetrics); });
     if (auto st = metrics->start(); !st) fail(kExitFailed, st.error().message);
     logLine("metrics on http://{}/metrics", metrics->address().toText());
   }
@@ -492,7 +495,7 @@ void addServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--metrics-listen", args->metricsListen,
                     "ADDR:PORT for a Prometheus endpoint (GET /metrics): queries, responses by RCODE, "
-                    "truncations, TCP connections, zone serials");
+                    "truncations, TCP connections, zone serials, API request durations by operation");
   auto configPath = std::make_shared<std::string>();
   serve
       ->add_option(
@@ -519,6 +522,9 @@ void addServeCommand(CLI::App& app) {
     api.listen = args->apiListen;
     api.shared = shared.get();
     api.threadNice = args->controlNice;
+    api::ApiRequestMetrics apiMetrics;
+    api.metrics = &apiMetrics;
+    dns.apiMetrics = &apiMetrics;
     const int code = runComponents("serve",
                                    {{"dns", [&](RunControl& c) { runServe(dns, &c); }},
                                     {"api", [&](RunControl& c) { runApi(api, &c); }}},

@@ -13,6 +13,10 @@ namespace zk::store {
 class SqliteZoneStore;
 }
 
+namespace zk::api {
+class ApiRequestMetrics;
+}
+
 namespace zk::cli {
 
 class RunControl;
@@ -38,6 +42,9 @@ struct ServeArgs {
   // Set by a caller running several components in one process: the store they
   // share (commits are then published at once, without polling). Not owned.
   store::SqliteZoneStore* store = nullptr;
+  // Set when the API runs in the same process: its request durations are
+  // rendered on --metrics-listen too. Not owned.
+  const api::ApiRequestMetrics* apiMetrics = nullptr;
   // --config FILE, re-read on SIGHUP for its zone list unless --zone was on the command line.
   std::string configPath;
   bool zonesFromCommandLine = false;

@@ -44,7 +44,7 @@ else
 fi
 
 start_serve "$TMP/log" --listen 127.0.0.1:0 --data "$DATA" --store-poll-ms 50 --zone file.example.="$TMP/file.zone" \
-  --api-listen 127.0.0.1:0
+  --api-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0
 # The Route53 API runs in the same process by default (--no-api turns it off).
 APORT=$(wait_api_port "$TMP/log.out")
 [[ -n $APORT ]] || { cat "$TMP/log.out" "$TMP/log"; echo "FAIL: the API did not start with serve --data"; exit 1; }
@@ -105,10 +105,22 @@ if command -v aws >/dev/null; then
   [[ $STATUS == INSYNC ]] || fail "GetChange: $STATUS, expected INSYNC"
   expect "change made through serve's own API is answered" "cli\.wiperinstall\.rainx\.com\.${S}30${S}IN${S}A${S}192\.0\.2\.77" cli.$ZONE A
 
+  # serve's /metrics has the API's request durations, by operation.
+  MPORT=$(sed -n 's|.*metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' "$TMP/log" | head -1)
+  M=$(curl -fs "http://127.0.0.1:$MPORT/metrics")
+  CHECKS=$((CHECKS + 1))
+  grep -q '^zonekeeper_api_request_duration_seconds_count{operation="ChangeResourceRecordSets"} 1$' <<<"$M" ||
+    fail "serve /metrics: no ChangeResourceRecordSets count of 1: $(grep -c api_request <<<"$M") api lines"
+  CHECKS=$((CHECKS + 1))
+  grep -Eq '^zonekeeper_api_request_duration_seconds_bucket\{operation="GetChange",le="\+Inf"\} [1-9]' <<<"$M" ||
+    fail "serve /metrics: no GetChange observations"
+  CHECKS=$((CHECKS + 1))
+  grep -q '^zonekeeper_queries_total{transport="udp"}' <<<"$M" || fail "serve /metrics: DNS counters missing"
+
   # A separate `zonekeeper api` process on the same store: its GetChange waits
   # for the serve process (registered in the store's server registry), so at
   # INSYNC dig must already see the change, with no retry.
-  "$BIN" api --data "$DATA" --api-listen 127.0.0.1:0 >"$TMP/api.out" 2>"$TMP/api.log" &
+  "$BIN" api --data "$DATA" --api-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 >"$TMP/api.out" 2>"$TMP/api.log" &
   API_PID=$!
   APORT2=$(wait_api_port "$TMP/api.out")
   CHECKS=$((CHECKS + 1))
@@ -135,6 +147,12 @@ if command -v aws >/dev/null; then
       expect "at INSYNC the other process answers change $i" \
         "apart\.wiperinstall\.rainx\.com\.${S}30${S}IN${S}A${S}192\.0\.2\.$((100 + i))" apart.$ZONE A
     done
+    # `zonekeeper api --metrics-listen`: the three changes, each under 1 s ("le" 1 holds them all).
+    MPORT2=$(sed -n 's|.*metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' "$TMP/api.out" | head -1)
+    M=$(curl -fs "http://127.0.0.1:$MPORT2/metrics")
+    CHECKS=$((CHECKS + 1))
+    grep -q '^zonekeeper_api_request_duration_seconds_bucket{operation="ChangeResourceRecordSets",le="1"} 3$' <<<"$M" ||
+      fail "api /metrics: ChangeResourceRecordSets: $(grep 'ChangeResourceRecordSets.*le="1"' <<<"$M")"
   fi
   kill -TERM "$API_PID" 2>/dev/null
   wait "$API_PID" 2>/dev/null

@@ -3,11 +3,27 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <httplib.h>
 
 namespace zk::api {
+namespace {
+
+// The request a pool thread is serving, for ApiRequestMetrics: cpp-httplib
+// serves one request at a time per thread, from the pre-routing handler (the
+// headers are read) to the logger (the response is written).
+struct InFlight {
+  bool timing = false;
+  std::chrono::steady_clock::time_point start;
+  std::optional<Operation> operation;
+};
+thread_local InFlight tInFlight;
+
+}  // namespace
 
 Result<std::pair<std::string, int>> parseListenAddress(std::string_view text) {
   std::string host;
@@ -61,18 +77,18 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   srv.set_keep_alive_max_count(1000);
   srv.set_keep_alive_timeout(options.keepAliveSeconds);
   const std::size_t threads = std::max<std::size_t>(1, options.threads);
-  srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // One function serves every request; `body` is the raw body, whatever its Content-Type.
   const int threadNice = options.threadNice;
-  auto serve = [&pipeline, threadNice](const httplib::Request& req, httplib::Response& res,
-                                       std::string body) {
-    // cpp-httplib's pool threads are not ours to start: set the priority on
-    // each thread's first request.
-    thread_local bool prioritySet = false;
-    if (!prioritySet) {
-      prioritySet = true;
-      if (threadNice != 0) (void)common::setThreadNice(threadNice);
-    }
+  // Called on the listening thread before it accepts: that thread and the pool's
+  // threads (which inherit it when created) run at threadNice from their first
+  // read, accept and request on.
+  srv.new_task_queue = [threads, threadNice] {
+    if (threadNice != 0) (void)common::setThreadNice(threadNice);
+    return new httplib::ThreadPool(threads);
+  };
+  // One function serves every request; `body` is the raw body, whatever its Content-Type.
+  const std::size_t compressMin = options.compressMinBytes;
+  auto serve = [&pipeline, compressMin](const httplib::Request& req, httplib::Response& res,
+                                        std::string body) {
     RawRequest raw;
     raw.method = req.method;
     raw.target = req.target;
@@ -83,6 +99,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     }
     raw.body = std::move(body);
     ApiResponse out = pipeline.handle(raw);
+    tInFlight.operation = out.operation;
     res.status = out.status;
     std::string contentType = "text/xml";
     for (const auto& [k, v] : out.headers) {
@@ -92,7 +109,17 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
         res.set_header(k, v);
       }
     }
-    res.set_content(out.body, contentType);
+    if (out.body.empty() || out.body.size() >= compressMin) {
+      res.set_content(out.body, contentType);  // compressed if the client accepts it
+    } else {
+      // cpp-httplib compresses set_content bodies, never those of a content
+      // provider with a known length.
+      auto shared = std::make_shared<const std::string>(std::move(out.body));
+      res.set_content_provider(shared->size(), contentType,
+                               [shared](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 return sink.write(shared->data() + offset, length);
+                               });
+    }
   };
   // Bodies are read through a ContentReader so cpp-httplib does not parse them as
   // forms (it refuses form-encoded bodies over 8 KiB) or multipart: Route53 reads
@@ -130,6 +157,21 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   auto withoutBody = [serve](const httplib::Request& req, httplib::Response& res) {
     serve(req, res, req.body);
   };
+  if (ApiRequestMetrics* metrics = options.metrics) {
+    // Called once the headers are read, before the body.
+    srv.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      tInFlight.timing = true;
+      tInFlight.start = std::chrono::steady_clock::now();
+      tInFlight.operation.reset();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Called once the response is written to the socket.
+    srv.set_logger([metrics](const httplib::Request&, const httplib::Response&) {
+      if (!tInFlight.timing) return;  // refused before routing (malformed request line or headers)
+      tInFlight.timing = false;
+      metrics->observe(tInFlight.operation, std::chrono::steady_clock::now() - tInFlight.start);
+    });
+  }
   srv.Get(".*", withoutBody);
   srv.Post(".*", withBody);
   srv.Delete(".*", withBody);

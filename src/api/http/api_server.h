@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/http/pipeline.h"
+#include "api/http/request_metrics.h"
 #include "common/result.h"
 
 namespace httplib {
@@ -30,6 +31,13 @@ struct ApiServerOptions {
   // served at once (its default, 8, let a few idle SDK clients stall the rest).
   std::size_t threads = 32;
   int keepAliveSeconds = 10;
+  // Bodies this large or larger are compressed when the client accepts gzip
+  // (cpp-httplib's choice); smaller ones go as they are: for a few hundred
+  // bytes of XML, zlib's setup costs the server and the client more than the
+  // bytes saved.
+  std::size_t compressMinBytes = 4096;
+  // Set: each request's duration is recorded there (not owned; must outlive the server).
+  ApiRequestMetrics* metrics = nullptr;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" -> host, port.

@@ -52,7 +52,11 @@ ApiResponse ApiPipeline::handle(const RawRequest& raw) {
 
   auto verified = verifier_.verify(signedReq);
   if (const auto* e = std::get_if<auth::AuthError>(&verified)) {
-    return finish(errorResponse(makeError(e->httpStatus, e->code, e->message), requestId));
+    ApiResponse refused = errorResponse(makeError(e->httpStatus, e->code, e->message), requestId);
+    // Refused requests are still counted under the operation they named.
+    auto routed = route(raw.method, auth::percentDecode(signedReq.rawPath));
+    if (const auto* r = std::get_if<Route>(&routed)) refused.operation = r->operation;
+    return finish(std::move(refused));
   }
   const auto caller = keys_.find(std::get<auth::VerifiedCaller>(verified).accessKeyId);
   if (!caller) return finish(errorResponse(internalError("the access key vanished"), requestId));

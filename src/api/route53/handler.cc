@@ -32,13 +32,17 @@ ApiResponse Route53Handler::handle(const ApiRequest& request, const Authorizer& 
   auto routed = route(request.method, request.path);
   if (isError(routed)) return errorResponse(std::get<ApiError>(routed), requestId);
   const Route& r = std::get<Route>(routed);
-  if (r.operation != Operation::ListTagsForResources) {
-    if (auto denied = authorize(iamAction(r.operation), resourceArn(r)))
-      return errorResponse(*denied, requestId);
-  }
-  auto result = dispatch(r, request, authorize);
-  if (isError(result)) return errorResponse(std::get<ApiError>(result), requestId);
-  return std::get<ApiResponse>(std::move(result));
+  ApiResponse out = [&] {
+    if (r.operation != Operation::ListTagsForResources) {
+      if (auto denied = authorize(iamAction(r.operation), resourceArn(r)))
+        return errorResponse(*denied, requestId);
+    }
+    auto result = dispatch(r, request, authorize);
+    if (isError(result)) return errorResponse(std::get<ApiError>(result), requestId);
+    return std::get<ApiResponse>(std::move(result));
+  }();
+  out.operation = r.operation;
+  return out;
 }
 
 ApiResult<ApiResponse> Route53Handler::dispatch(const Route& route, const ApiRequest& req,

@@ -28,6 +28,9 @@ struct ApiResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The operation the request was routed to (for metrics); unset when the
+  // method and path name none.
+  std::optional<Operation> operation;
 };
 
 // Decides whether the caller may perform `action` on `resourceArn`; an error

@@ -3,11 +3,19 @@
 
 #include "api/http/api_stack.h"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <sys/resource.h>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "api/http/request_metrics.h"
 #include "api/route53/memory_zone_store.h"
 
 namespace zk::api {
@@ -32,9 +40,159 @@ TEST(ApiStack, ServesOnAnyPortAndStops) {
   EXPECT_NE(res->body.find("<Code>MissingAuthenticationToken</Code>"), std::string::npos);
   EXPECT_EQ(res->get_header_value("x-amz-request-id").size(), 36u);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/xml");
+  // No metrics given: nothing recorded, nothing breaks.
   (*stack)->stop();
   EXPECT_FALSE(client.Get("/2013-04-01/hostedzone"));
   std::filesystem::remove_all(dir);
+}
+
+TEST(ApiStack, CompressesOnlyLargeBodies) {
+  char tmpl[] = "/tmp/zk_stack_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  MemoryZoneStore store;
+  for (std::size_t minBytes : {std::size_t{4096}, std::size_t{100}}) {
+    ApiStackOptions options;
+    options.dataDir = dir;
+    options.server.port = 0;
+    options.server.compressMinBytes = minBytes;
+    auto stack = ApiStack::start(store, options);
+    ASSERT_TRUE(stack.ok()) << stack.error().message;
+    httplib::Client client("127.0.0.1", (*stack)->port());
+    client.set_decompress(false);
+    auto res = client.Get("/2013-04-01/hostedzone", {{"Accept-Encoding", "gzip, deflate"}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403);
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/xml");
+    EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(res->body.size()));
+    if (minBytes == 4096) {
+      // A few hundred bytes of error XML: sent as is, whatever the client accepts.
+      EXPECT_FALSE(res->has_header("Content-Encoding"));
+      EXPECT_NE(res->body.find("<Code>MissingAuthenticationToken</Code>"), std::string::npos);
+    } else {
+      EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+      EXPECT_EQ(res->body.find("MissingAuthenticationToken"), std::string::npos);
+    }
+    (*stack)->stop();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ApiStack, RecordsRequestDurationsByOperation) {
+  char tmpl[] = "/tmp/zk_stack_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  MemoryZoneStore store;
+  ApiRequestMetrics metrics;
+  ApiStackOptions options;
+  options.dataDir = dir;
+  options.server.port = 0;
+  options.server.metrics = &metrics;
+  auto stack = ApiStack::start(store, options);
+  ASSERT_TRUE(stack.ok()) << stack.error().message;
+  httplib::Client client("127.0.0.1", (*stack)->port());
+  const auto before = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Get("/2013-04-01/hostedzone");  // ListHostedZones, refused (unsigned)
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403);
+  }
+  auto post = client.Post("/2013-04-01/hostedzone/Z1/rrset/", "<x/>", "text/xml");
+  ASSERT_TRUE(post);
+  auto other = client.Get("/elsewhere");
+  ASSERT_TRUE(other);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+  // The logger runs after the response is written: the client may see it first.
+  for (int i = 0; i < 200 && metrics.histogram(std::nullopt).snapshot().count == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto list = metrics.histogram(Operation::ListHostedZones).snapshot();
+  EXPECT_EQ(list.count, 3u);
+  EXPECT_GT(list.sumSeconds, 0.0);
+  EXPECT_LE(list.sumSeconds, elapsed);
+  EXPECT_EQ(metrics.histogram(Operation::ChangeResourceRecordSets).snapshot().count, 1u);
+  EXPECT_EQ(metrics.histogram(std::nullopt).snapshot().count, 1u);
+  EXPECT_EQ(metrics.histogram(Operation::GetChange).snapshot().count, 0u);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("# TYPE zonekeeper_api_request_duration_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("zonekeeper_api_request_duration_seconds_count{operation=\"ListHostedZones\"} 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("zonekeeper_api_request_duration_seconds_bucket{operation=\"ListHostedZones\",le=\"+Inf\"} "
+                "3\n"),
+      std::string::npos);
+  EXPECT_NE(text.find("zonekeeper_api_request_duration_seconds_count{operation=\"Other\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find("zonekeeper_api_request_duration_seconds_bucket{operation=\"GetChange\",le=\"0.001\"} 0\n"),
+      std::string::npos);
+  (*stack)->stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ApiRequestMetrics, RendersEveryOperationWithFineBuckets) {
+  ApiRequestMetrics m;
+  m.observe(Operation::ChangeResourceRecordSets, std::chrono::microseconds(900));
+  m.observe(Operation::ChangeResourceRecordSets, std::chrono::microseconds(1200));
+  m.observe(std::nullopt, std::chrono::milliseconds(2000));
+  const std::string text = m.render();
+  const std::string p = "zonekeeper_api_request_duration_seconds";
+  for (const char* line :
+       {"_bucket{operation=\"ChangeResourceRecordSets\",le=\"0.00075\"} 0\n",
+        "_bucket{operation=\"ChangeResourceRecordSets\",le=\"0.001\"} 1\n",
+        "_bucket{operation=\"ChangeResourceRecordSets\",le=\"0.0015\"} 2\n",
+        "_bucket{operation=\"ChangeResourceRecordSets\",le=\"1\"} 2\n",
+        "_sum{operation=\"ChangeResourceRecordSets\"} 0.0021\n",
+        "_count{operation=\"ChangeResourceRecordSets\"} 2\n", "_bucket{operation=\"Other\",le=\"1\"} 0\n",
+        "_bucket{operation=\"Other\",le=\"+Inf\"} 1\n", "_count{operation=\"ListTagsForResources\"} 0\n",
+        "_count{operation=\"CreateHostedZone\"} 0\n"}) {
+    EXPECT_NE(text.find(p + line), std::string::npos) << line << "\n" << text;
+  }
+  // 14 bounds + Inf + sum + count for 13 operations and Other, plus HELP and TYPE.
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 14 * 17 + 2);
+}
+
+// Threads of this process at nice value `nice` (/proc/self/task/*/stat field 19).
+int threadsAtNice(int nice) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(e.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string f;
+    for (int i = 0; i < 17 && fields >> f; ++i) {
+    }
+    if (f == std::to_string(nice)) ++n;
+  }
+  return n;
+}
+
+TEST(ApiStack, RequestThreadsRunAtThreadNiceFromTheStart) {
+  const int base = ::getpriority(PRIO_PROCESS, 0);
+  const int target = base < 19 ? base + 1 : 18;  // 18 from 19 needs CAP_SYS_NICE
+  ASSERT_EQ(threadsAtNice(target), 0);
+  char tmpl[] = "/tmp/zk_stack_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  MemoryZoneStore store;
+  ApiStackOptions options;
+  options.dataDir = dir;
+  options.server.port = 0;
+  options.server.threads = 3;
+  options.server.threadNice = target;
+  auto stack = ApiStack::start(store, options);
+  ASSERT_TRUE(stack.ok()) << stack.error().message;
+  httplib::Client client("127.0.0.1", (*stack)->port());
+  ASSERT_TRUE(client.Get("/2013-04-01/hostedzone"));  // the pool exists once the listener accepts
+  const int at = threadsAtNice(target);
+  (*stack)->stop();
+  std::filesystem::remove_all(dir);
+  if (at == 0 && target < base) GTEST_SKIP() << "cannot lower the nice value here (no CAP_SYS_NICE)";
+  // The listening thread and every pool thread, not only those that served a request.
+  EXPECT_EQ(at, 4);
 }
 
 TEST(ApiStack, RefusesBadListenAndTlsConfig) {

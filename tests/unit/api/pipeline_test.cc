@@ -90,6 +90,7 @@ TEST_F(PipelineTest, CreateReturns201WithLocationAndRequestId) {
                                   "<CreateHostedZoneRequest><Name>example.com</Name><CallerReference>x"
                                   "</CallerReference></CreateHostedZoneRequest>"));
   EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.operation, Operation::CreateHostedZone);
   bool location = false;
   bool requestId = false;
   for (const auto& [k, v] : r.headers) {
@@ -110,12 +111,20 @@ TEST_F(PipelineTest, RoutesWithAndWithoutTrailingSlashAndQuery) {
   EXPECT_STREQ(d.child("ListResourceRecordSetsResponse").child_value("IsTruncated"), "true");
   auto list2 = pipeline_->handle(sign(admin_, "GET", "/2013-04-01/hostedzone/" + z + "/rrset/"));
   EXPECT_EQ(list2.status, 200);
+  EXPECT_EQ(list2.operation, Operation::ListResourceRecordSets);
   auto count = pipeline_->handle(sign(admin_, "GET", "/2013-04-01/hostedzonecount"));
   EXPECT_EQ(count.status, 200);
+  EXPECT_EQ(count.operation, Operation::GetHostedZoneCount);
   auto unknown = pipeline_->handle(sign(admin_, "GET", "/2013-04-01/nothing"));
   EXPECT_EQ(unknown.status, 404);
+  EXPECT_FALSE(unknown.operation.has_value());
   auto wrongMethod = pipeline_->handle(sign(admin_, "PUT", "/2013-04-01/hostedzone"));
   EXPECT_EQ(wrongMethod.status, 404);
+  EXPECT_FALSE(wrongMethod.operation.has_value());
+  // Errors of an operation (here NoSuchHostedZone) are counted under it.
+  auto missing = pipeline_->handle(sign(admin_, "GET", "/2013-04-01/hostedzone/ZNOPE/rrset"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.operation, Operation::ListResourceRecordSets);
 }
 
 TEST_F(PipelineTest, AuthErrors) {
@@ -125,6 +134,10 @@ TEST_F(PipelineTest, AuthErrors) {
   auto r = pipeline_->handle(unsigned_);
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(errorCode(r), "MissingAuthenticationToken");
+  EXPECT_EQ(r.operation, Operation::ListHostedZones);  // refused, still labelled for metrics
+  RawRequest unsignedUnknown = unsigned_;
+  unsignedUnknown.target = "/2013-04-01/nothing";
+  EXPECT_FALSE(pipeline_->handle(unsignedUnknown).operation.has_value());
   auth::AccessKey ghost{"AKIAGHOSTGHOSTGHOST0", "s", "ghost", "", 0};
   auto g = pipeline_->handle(sign(ghost, "GET", "/2013-04-01/hostedzone"));
   EXPECT_EQ(g.status, 403);
