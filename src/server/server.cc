@@ -104,7 +104,11 @@ Result<int> openSocket(ListenAddress& a, int type) {
   int fd = ::socket(a.addr.ss_family, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error(fmt::format("socket: {}", errnoText(errno)));
   int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  // TCP: SO_REUSEADDR tolerates TIME_WAIT left by an earlier run. Never on UDP:
+  // there it would let any other SO_REUSEADDR socket (dig's random source port
+  // included) bind our port too, and a query sent from that very port would be
+  // delivered back to its sender. The workers share the port with SO_REUSEPORT.
+  if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     int e = errno;
     ::close(fd);

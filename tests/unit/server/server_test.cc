@@ -441,6 +441,28 @@ TEST_F(ServerTest, RefusesAddressAlreadyServed) {
   ::close(fd);
 }
 
+// Our UDP port must not be joinable through SO_REUSEADDR: dig's random
+// source socket sets it, and when it drew our port, its query to us came
+// straight back to it (seen once in CI as a "response" without QR).
+TEST_F(ServerTest, UdpPortIsNotSharedWithSoReuseaddrSockets) {
+  startServer({});
+  for (std::uint32_t host : {INADDR_LOOPBACK, INADDR_ANY}) {
+    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(fd, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(host);
+    sa.sin_port = htons(addr_.port());
+    int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+    int e = errno;
+    ::close(fd);
+    EXPECT_NE(rc, 0) << "host " << host;
+    EXPECT_EQ(e, EADDRINUSE) << "host " << host;
+  }
+}
+
 TEST_F(ServerTest, RefusesPortHeldByPlainUdpSocket) {
   int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_in sa{};
