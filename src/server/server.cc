@@ -8,7 +8,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -160,6 +162,27 @@ Status probeFree(const ListenAddress& a) {
 
 }  // namespace
 
+namespace {
+
+// A port for "port 0": a free one below the kernel's ephemeral range, so that
+// no client socket can ever get it as its own source port. dig's sockets set
+// SO_REUSEPORT, and one autobound to our port (same user) would join our
+// group and receive its own query. Falls back to the kernel's choice (0)
+// when the ephemeral range leaves no room below it.
+std::uint16_t pickServicePort(std::mt19937& rng) {
+  unsigned low = 32768;
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    unsigned hi = 0;
+    if (std::fscanf(f, "%u %u", &low, &hi) != 2) low = 32768;
+    std::fclose(f);
+  }
+  constexpr unsigned kFloor = 10000;
+  if (low <= kFloor + 1000) return 0;
+  return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(kFloor, low - 1)(rng));
+}
+
+}  // namespace
+
 Status Server::start() {
   if (options_.listen.empty()) return Error("no listen address");
   if (options_.workers == 0) options_.workers = 1;
@@ -174,22 +197,28 @@ Status Server::start() {
     if (a.port() == 0) continue;  // the kernel picks a free port
     if (auto st = probeFree(a); !st) return st;
   }
+  std::mt19937 rng(std::random_device{}());
   for (ListenAddress& a : options_.listen) {
     bool wantedAny = a.port() == 0;
-    // With port 0 the first socket picks the port; retry if TCP cannot have it too.
+    // With port 0: a free port outside the ephemeral range (or, failing that,
+    // the kernel's pick); retry if UDP or TCP cannot have it.
     for (int attempt = 0;; ++attempt) {
+      if (wantedAny) {
+        a.setPort(attempt < 32 ? pickServicePort(rng) : 0);
+        if (a.port() != 0 && !probeFree(a)) continue;
+      }
       std::size_t udpMark = udpFds.size();
       auto first = openSocket(a, SOCK_DGRAM);
-      if (!first) return fail(first.error());
+      if (!first) {
+        if (wantedAny && attempt < 40) continue;
+        return fail(first.error());
+      }
       udpFds.push_back(*first);
       auto tcp = openSocket(a, SOCK_STREAM);
       if (!tcp) {
         for (std::size_t i = udpMark; i < udpFds.size(); ++i) ::close(udpFds[i]);
         udpFds.resize(udpMark);
-        if (wantedAny && attempt < 8) {
-          a.setPort(0);
-          continue;
-        }
+        if (wantedAny && attempt < 40) continue;
         return fail(tcp.error());
       }
       tcpFds.push_back(*tcp);

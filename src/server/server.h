@@ -30,7 +30,8 @@ namespace zk::server {
 struct ListenAddress {
   sockaddr_storage addr{};
   socklen_t length = 0;
-  // "127.0.0.1:5353" or "[::1]:5353"; port 0 picks a free port (the same for UDP and TCP).
+  // "127.0.0.1:5353" or "[::1]:5353"; port 0 picks a free port (the same for UDP and TCP)
+  // below the kernel's ephemeral range, where no client's source port can collide.
   static Result<ListenAddress> parse(std::string_view text);
   [[nodiscard]] std::string toText() const;
   [[nodiscard]] std::uint16_t port() const;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -460,6 +461,28 @@ TEST_F(ServerTest, UdpPortIsNotSharedWithSoReuseaddrSockets) {
     ::close(fd);
     EXPECT_NE(rc, 0) << "host " << host;
     EXPECT_EQ(e, EADDRINUSE) << "host " << host;
+  }
+}
+
+// Port 0 picks a port below the ephemeral range: no client's autobound source
+// socket (dig's sets SO_REUSEPORT and could join our group) can have it.
+TEST_F(ServerTest, PortZeroIsBelowTheEphemeralRange) {
+  unsigned low = 32768;
+  unsigned high = 60999;
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+    ASSERT_EQ(std::fscanf(f, "%u %u", &low, &high), 2);
+    std::fclose(f);
+  }
+  if (low <= 11000) GTEST_SKIP() << "the ephemeral range leaves no room below it";
+  for (int i = 0; i < 5; ++i) {
+    ServerOptions opts;
+    opts.listen.push_back(*ListenAddress::parse("127.0.0.1:0"));
+    opts.workers = 2;
+    Server s(table_, opts);
+    ASSERT_TRUE(s.start().ok());
+    EXPECT_GE(s.boundAddresses()[0].port(), 10000U);
+    EXPECT_LT(s.boundAddresses()[0].port(), low);
+    s.stop();
   }
 }
 
