@@ -21,14 +21,33 @@
 namespace zk::api {
 namespace {
 
-TEST(ApiStack, ServesOnAnyPortAndStops) {
-  char tmpl[] = "/tmp/zk_stack_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  MemoryZoneStore store;
+// A fresh directory for the stack's data, removed with everything in it.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/zk_stack_XXXXXX";
+    if (mkdtemp(tmpl) != nullptr) path = tmpl;
+  }
+  ~TempDir() {
+    if (!path.empty()) std::filesystem::remove_all(path);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+ApiStackOptions onAnyPort(const std::string& dataDir) {
   ApiStackOptions options;
-  options.dataDir = dir;
-  options.server.port = 0;
+  options.dataDir = dataDir;
+  options.server.port = 0;  // any free port
+  return options;
+}
+
+TEST(ApiStack, ServesOnAnyPortAndStops) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path.empty());
+  const std::string& dir = tmp.path;
+  MemoryZoneStore store;
+  ApiStackOptions options = onAnyPort(dir);
   auto stack = ApiStack::start(store, options);
   ASSERT_TRUE(stack.ok()) << stack.error().message;
   ASSERT_GT((*stack)->port(), 0);
@@ -43,18 +62,15 @@ TEST(ApiStack, ServesOnAnyPortAndStops) {
   // No metrics given: nothing recorded, nothing breaks.
   (*stack)->stop();
   EXPECT_FALSE(client.Get("/2013-04-01/hostedzone"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ApiStack, CompressesOnlyLargeBodies) {
-  char tmpl[] = "/tmp/zk_stack_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path.empty());
+  const std::string& dir = tmp.path;
   MemoryZoneStore store;
   for (std::size_t minBytes : {std::size_t{4096}, std::size_t{100}}) {
-    ApiStackOptions options;
-    options.dataDir = dir;
-    options.server.port = 0;
+    ApiStackOptions options = onAnyPort(dir);
     options.server.compressMinBytes = minBytes;
     auto stack = ApiStack::start(store, options);
     ASSERT_TRUE(stack.ok()) << stack.error().message;
@@ -75,18 +91,15 @@ TEST(ApiStack, CompressesOnlyLargeBodies) {
     }
     (*stack)->stop();
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ApiStack, RecordsRequestDurationsByOperation) {
-  char tmpl[] = "/tmp/zk_stack_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path.empty());
+  const std::string& dir = tmp.path;
   MemoryZoneStore store;
   ApiRequestMetrics metrics;
-  ApiStackOptions options;
-  options.dataDir = dir;
-  options.server.port = 0;
+  ApiStackOptions options = onAnyPort(dir);
   options.server.metrics = &metrics;
   auto stack = ApiStack::start(store, options);
   ASSERT_TRUE(stack.ok()) << stack.error().message;
@@ -132,7 +145,6 @@ TEST(ApiStack, RecordsRequestDurationsByOperation) {
       text.find("zonekeeper_api_request_duration_seconds_bucket{operation=\"GetChange\",le=\"0.001\"} 0\n"),
       std::string::npos);
   (*stack)->stop();
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ApiRequestMetrics, RendersEveryOperationWithFineBuckets) {
@@ -178,13 +190,11 @@ TEST(ApiStack, RequestThreadsRunAtThreadNiceFromTheStart) {
   const int base = ::getpriority(PRIO_PROCESS, 0);
   const int target = base < 19 ? base + 1 : 18;  // 18 from 19 needs CAP_SYS_NICE
   ASSERT_EQ(threadsAtNice(target), 0);
-  char tmpl[] = "/tmp/zk_stack_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path.empty());
+  const std::string& dir = tmp.path;
   MemoryZoneStore store;
-  ApiStackOptions options;
-  options.dataDir = dir;
-  options.server.port = 0;
+  ApiStackOptions options = onAnyPort(dir);
   options.server.threads = 3;
   options.server.threadNice = target;
   auto stack = ApiStack::start(store, options);
@@ -193,7 +203,6 @@ TEST(ApiStack, RequestThreadsRunAtThreadNiceFromTheStart) {
   ASSERT_TRUE(client.Get("/2013-04-01/hostedzone"));  // the pool exists once the listener accepts
   const int at = threadsAtNice(target);
   (*stack)->stop();
-  std::filesystem::remove_all(dir);
   if (at == 0 && target < base) GTEST_SKIP() << "cannot lower the nice value here (no CAP_SYS_NICE)";
   // The listening thread and every pool thread, not only those that served a request.
   EXPECT_EQ(at, 4);
