@@ -10,6 +10,7 @@ Usage: api_e2e.py --zonekeeper PATH [-v]
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -107,6 +108,27 @@ def raw_request(endpoint, method, path, body=b"", headers=None):
         return e.code, e.read()
 
 
+@contextlib.contextmanager
+def botocore_clock(when):
+    """botocore's SigV4 signers (headers and presigned URLs) sign at `when` instead of now."""
+    real = botocore.auth.datetime.datetime
+
+    class Fixed(real):
+        @classmethod
+        def utcnow(cls):
+            return when.replace(tzinfo=None)
+
+        @classmethod
+        def now(cls, tz=None):
+            return when if tz else when.replace(tzinfo=None)
+
+    botocore.auth.datetime.datetime = Fixed
+    try:
+        yield
+    finally:
+        botocore.auth.datetime.datetime = real
+
+
 def signed_request(endpoint, key, method, path, body=b"", region="us-east-1", when=None, sign_body=True,
                    headers=None):
     """Signs with botocore's own SigV4 signer (optionally at a given time)."""
@@ -116,22 +138,8 @@ def signed_request(endpoint, key, method, path, body=b"", region="us-east-1", wh
     creds = botocore.credentials.Credentials(key[0], key[1])
     signer = botocore.auth.SigV4Auth(creds, "route53", region)
     if when is not None:
-        real = botocore.auth.datetime.datetime
-
-        class Fixed(real):
-            @classmethod
-            def utcnow(cls):
-                return when.replace(tzinfo=None)
-
-            @classmethod
-            def now(cls, tz=None):
-                return when if tz else when.replace(tzinfo=None)
-
-        botocore.auth.datetime.datetime = Fixed
-        try:
+        with botocore_clock(when):
             signer.add_auth(req)
-        finally:
-            botocore.auth.datetime.datetime = real
     else:
         signer.add_auth(req)
     return req
@@ -357,23 +365,9 @@ class ApiE2E(unittest.TestCase):
         status, body = raw_request(ep, "GET", url[len(ep):].replace("maxitems=1", "maxitems=2"))
         self.assertEqual((status, xml_code(body)), (403, "SignatureDoesNotMatch"))
         # Expired: signed two hours ago for one hour.
-        real = botocore.auth.datetime.datetime
         when = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=2)
-
-        class Fixed(real):
-            @classmethod
-            def utcnow(cls):
-                return when.replace(tzinfo=None)
-
-            @classmethod
-            def now(cls, tz=None):
-                return when if tz else when.replace(tzinfo=None)
-
-        botocore.auth.datetime.datetime = Fixed
-        try:
+        with botocore_clock(when):
             old = self.r53.generate_presigned_url("list_hosted_zones", ExpiresIn=3600)
-        finally:
-            botocore.auth.datetime.datetime = real
         status, body = raw_request(ep, "GET", old[len(ep):])
         self.assertEqual((status, xml_code(body)), (403, "AccessDenied"))
         self.assertIn(b"Request has expired", body)

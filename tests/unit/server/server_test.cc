@@ -286,12 +286,17 @@ TEST_F(ServerTest, GarbageDoesNotStopAnswers) {
   ::close(fd);
 }
 
+query::UpstreamOptions upstreamAt(const ListenAddress& a, std::chrono::milliseconds timeout) {
+  query::UpstreamOptions uo;
+  uo.upstream = a.addr;
+  uo.upstreamLength = a.length;
+  uo.timeout = timeout;
+  return uo;
+}
+
 TEST_F(ServerTest, UpstreamAliasResolverLearnsAndCaches) {
   startServer({});  // our own server is the "upstream" for www.example.com
-  query::UpstreamOptions uo;
-  uo.upstream = addr_.addr;
-  uo.upstreamLength = addr_.length;
-  uo.timeout = std::chrono::milliseconds(500);
+  query::UpstreamOptions uo = upstreamAt(addr_, std::chrono::milliseconds(500));
   query::UpstreamAliasResolver r(uo);
   auto www = wire::Name::fromText("www.example.com.")->lowercased();
   auto nx = wire::Name::fromText("nothere.example.com.")->lowercased();
@@ -334,10 +339,7 @@ TEST_F(ServerTest, UpstreamAliasResolverLearnsAndCaches) {
 // target no zone uses any more is forgotten.
 TEST_F(ServerTest, UpstreamAliasResolverFollowsTargetSource) {
   startServer({});
-  query::UpstreamOptions uo;
-  uo.upstream = addr_.addr;
-  uo.upstreamLength = addr_.length;
-  uo.timeout = std::chrono::milliseconds(500);
+  query::UpstreamOptions uo = upstreamAt(addr_, std::chrono::milliseconds(500));
   query::UpstreamAliasResolver r(uo);
   auto www = wire::Name::fromText("www.example.com.")->lowercased();
   auto ns1 = wire::Name::fromText("ns1.example.com.")->lowercased();
@@ -397,11 +399,9 @@ TEST_F(ServerTest, UpstreamAliasResolverFollowsTargetSource) {
 }
 
 TEST_F(ServerTest, UpstreamAliasResolverWithoutUpstreamFails) {
-  query::UpstreamOptions uo;
-  auto a = *ListenAddress::parse("127.0.0.1:9");  // discard port: nobody answers
-  uo.upstream = a.addr;
-  uo.upstreamLength = a.length;
-  uo.timeout = std::chrono::milliseconds(200);
+  // The discard port: nobody answers.
+  query::UpstreamOptions uo =
+      upstreamAt(*ListenAddress::parse("127.0.0.1:9"), std::chrono::milliseconds(200));
   query::UpstreamAliasResolver r(uo);
   std::vector<std::uint8_t> addrs;
   std::uint32_t ttl = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <thread>
@@ -28,6 +29,28 @@ using wire::RRType;
 constexpr int kSetsPerBatch = 3;
 
 // Runs in the child: never returns.
+// Forks a child that runs `child` (which must not return) with the write end
+// of a pipe; the parent gets the read end in `readFd`. Returns the child's pid,
+// or -1 when the pipe or the fork failed.
+template <class Child>
+pid_t forkChild(int& readFd, Child&& child) {
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    child(fds[1]);
+    std::_Exit(3);  // not reached: the writers end with _exit
+  }
+  ::close(fds[1]);
+  if (pid < 0) {
+    ::close(fds[0]);
+    return -1;
+  }
+  readFd = fds[0];
+  return pid;
+}
+
 [[noreturn]] void writer(const std::string& path, const std::string& zoneId, int firstBatch, int fd) {
   SqliteStoreOptions o;
   o.path = path;
@@ -62,21 +85,15 @@ TEST(StoreCrash, KilledWriterLosesNoAcknowledgedBatch) {
   int nextBatch = 0;
   int lastAcked = -1;
   for (int round = 0; round < 4; ++round) {
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    const pid_t pid = ::fork();
+    int readFd = -1;
+    const pid_t pid = forkChild(readFd, [&](int fd) { writer(path, zoneId, nextBatch, fd); });
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      writer(path, zoneId, nextBatch, fds[1]);
-    }
-    ::close(fds[1]);
     // Wait for some acknowledgements, then kill at a random moment.
     const int want = 5 + static_cast<int>(rng() % 20);
     int got = 0;
     while (got < want) {
       std::int32_t acked = 0;
-      const auto n = ::read(fds[0], &acked, sizeof acked);
+      const auto n = ::read(readFd, &acked, sizeof acked);
       if (n != static_cast<ssize_t>(sizeof acked)) break;
       EXPECT_EQ(acked, lastAcked + 1);
       lastAcked = acked;
@@ -86,8 +103,8 @@ TEST(StoreCrash, KilledWriterLosesNoAcknowledgedBatch) {
     ::kill(pid, SIGKILL);
     // Acknowledgements written before the kill still count.
     std::int32_t acked = 0;
-    while (::read(fds[0], &acked, sizeof acked) == static_cast<ssize_t>(sizeof acked)) lastAcked = acked;
-    ::close(fds[0]);
+    while (::read(readFd, &acked, sizeof acked) == static_cast<ssize_t>(sizeof acked)) lastAcked = acked;
+    ::close(readFd);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited with " << WEXITSTATUS(status);
@@ -172,19 +189,13 @@ TEST(StoreCrash, KilledGroupCommitLosesNoAcknowledgedBatch) {
   for (int round = 0; round < 3; ++round) {
     int lastAcked[kWriters];
     for (int t = 0; t < kWriters; ++t) lastAcked[t] = next[t] - 1;
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    const pid_t pid = ::fork();
+    int readFd = -1;
+    const pid_t pid = forkChild(readFd, [&](int fd) { groupWriter(path, zoneId, next, fd); });
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      groupWriter(path, zoneId, next, fds[1]);
-    }
-    ::close(fds[1]);
     const int want = 20 + static_cast<int>(rng() % 40);
     auto readAck = [&] {
       std::int32_t acked[2] = {};
-      if (::read(fds[0], acked, sizeof acked) != static_cast<ssize_t>(sizeof acked)) return false;
+      if (::read(readFd, acked, sizeof acked) != static_cast<ssize_t>(sizeof acked)) return false;
       if (acked[0] < 0 || acked[0] >= kWriters) return false;
       EXPECT_EQ(acked[1], lastAcked[acked[0]] + 1) << "thread " << acked[0];
       lastAcked[acked[0]] = acked[1];
@@ -196,7 +207,7 @@ TEST(StoreCrash, KilledGroupCommitLosesNoAcknowledgedBatch) {
     ::kill(pid, SIGKILL);
     while (readAck()) {
     }
-    ::close(fds[0]);
+    ::close(readFd);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited with " << WEXITSTATUS(status);
