@@ -57,10 +57,16 @@ std::uint64_t PacketCache::hash(std::span<const std::uint8_t> key) const {
   return mix(h, w);
 }
 
+std::span<const std::uint8_t> PacketCache::keyOf(std::span<const std::uint8_t> query) const {
+  // The query after its ID; none (empty) without a cache or when no slot could hold it.
+  if (!slots_ || query.size() <= kIdSize || query.size() - kIdSize >= kPayload) return {};
+  return query.subspan(kIdSize);
+}
+
 std::size_t PacketCache::find(std::span<const std::uint8_t> query, std::uint64_t generation,
                               std::span<std::uint8_t> out) {
-  if (!slots_ || query.size() <= kIdSize || query.size() - kIdSize >= kPayload) return 0;
-  auto key = query.subspan(kIdSize);
+  auto key = keyOf(query);
+  if (key.empty()) return 0;
   const std::uint64_t h = hash(key);
   const Slot& s = slots_.get()[h & mask_];
   if (s.tag != generation + 1 || s.hash != static_cast<std::uint32_t>(h >> 32) || s.keyLength != key.size() ||
@@ -74,8 +80,9 @@ std::size_t PacketCache::find(std::span<const std::uint8_t> query, std::uint64_t
 }
 
 void PacketCache::prefetch(std::span<const std::uint8_t> query) const {
-  if (!slots_ || query.size() <= kIdSize || query.size() - kIdSize >= kPayload) return;
-  const Slot* s = slots_.get() + (hash(query.subspan(kIdSize)) & mask_);
+  auto key = keyOf(query);
+  if (key.empty()) return;
+  const Slot* s = slots_.get() + (hash(key) & mask_);
   __builtin_prefetch(s);
   __builtin_prefetch(reinterpret_cast<const std::uint8_t*>(s) + 64);
 }

@@ -58,6 +58,7 @@ class PacketCache {
   };
 
   [[nodiscard]] std::uint64_t hash(std::span<const std::uint8_t> key) const;
+  [[nodiscard]] std::span<const std::uint8_t> keyOf(std::span<const std::uint8_t> query) const;
 
   std::unique_ptr<Slot, Unmap> slots_{nullptr, Unmap{0}};
   std::size_t mask_ = 0;
