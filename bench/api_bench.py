@@ -406,6 +406,74 @@ def cmd_latency(a, api):
     return r, v, server
 
 
+def write_plan(path, items):
+    """api_replay's plan: "zkreplay 1", then per change "NAME IP NBYTES" and the raw request."""
+    with open(path, "wb") as f:
+        f.write(b"zkreplay 1\n")
+        for name, ip, raw in items:
+            f.write(b"%s %s %d\n" % (name.encode(), ip.encode(), len(raw)))
+            f.write(raw)
+
+
+def raw_request(method, netloc, path, headers, body):
+    head = "%s %s HTTP/1.1\r\nHost: %s\r\n" % (method, path, netloc)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in headers.items() if k.lower() not in ("host", "content-length"))
+    head += "Content-Length: %d\r\nConnection: keep-alive\r\n\r\n" % len(body)
+    return head.encode() + body
+
+
+def run_replay(a, api_hostport, plan_items, tmp, label, server_pid=0, metrics=None):
+    """The latency loop again with bench/api_replay (the lean C++ client): same names drawn
+    the same way, same polling; prints its line, returns its RESULT (plus the server's view)."""
+    path = os.path.join(tmp, "plan-%s" % label)
+    write_plan(path, plan_items)
+    hist0 = scrape_change_hist(metrics)
+    sched0 = thread_sched(server_pid)
+    out = subprocess.run([a.replay, "--api", api_hostport, "--dns", a.dns, "--plan", path, "--label", label,
+                          "--poll-timeout", str(a.poll_timeout)], capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        raise SystemExit("api_replay failed: " + out.stderr[-2000:])
+    res = json.loads(next(l for l in out.stdout.splitlines() if l.startswith("RESULT "))[7:])
+    res["server_change_duration"] = hist_quantiles(hist0, scrape_change_hist(metrics))
+    res["server_threads"] = sched_delta(sched0, thread_sched(server_pid), res["n"])
+    res["load_avg"] = load_avg()
+    emit(**res)
+    srv = res["server_change_duration"]
+    print("%s%s" % ("\n".join(l for l in out.stdout.splitlines() if not l.startswith("RESULT ")),
+                    " (in the server p50/p99 %.2f/%.2f ms)" % (srv["p50_ms"], srv["p99_ms"])
+                    if srv and srv["n"] else ""), flush=True)
+    return res
+
+
+def cmd_replay(a, api, endpoint, tmp):
+    rnd = random.Random(a.seed + 1)
+    ips = ChangeIPs(start=a.ip_start + 3000000)
+    netloc = endpoint.split("//", 1)[1]
+    items = []
+    for i in rnd.sample(range(a.records), a.n):
+        name, ip = name_of(i), ips.next()
+        method, path, body, headers = api.change("UPSERT", [(name, ip)])
+        items.append((name, ip, raw_request(method, netloc, path, headers, body)))
+    return run_replay(a, netloc, items, tmp, a.label + "-lean", a.server_pid, a.metrics)
+
+
+def cmd_replay_pdns(a, tmp):
+    """--attach-pdns: the lean client's latency loop against PowerDNS's API (PATCH, REPLACE),
+    the same names and loop as cmd_replay; pdns_api_bench.py does the rest for PowerDNS."""
+    rnd = random.Random(a.seed + 1)
+    ips = ChangeIPs(start=a.ip_start + 3000000)
+    netloc = a.attach_pdns.split("//", 1)[1].rstrip("/")
+    path = "/api/v1/servers/localhost/zones/" + ZONE
+    items = []
+    for i in rnd.sample(range(a.records), a.n):
+        name, ip = name_of(i), ips.next()
+        body = json.dumps({"rrsets": [{"name": name, "type": "A", "ttl": 300, "changetype": "REPLACE",
+                                       "records": [{"content": ip, "disabled": False}]}]}).encode()
+        items.append((name, ip, raw_request("PATCH", netloc, path, {"X-API-Key": a.pdns_key,
+                                                                    "Content-Type": "application/json"}, body)))
+    return run_replay(a, netloc, items, tmp, a.label + "-lean", a.server_pid)
+
+
 def cmd_throughput(a, api):
     ips = ChangeIPs(start=a.ip_start + 1000000)
     nxt = [a.name_offset]
@@ -540,6 +608,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("zonekeeper", nargs="?", help="binary to start (`serve --data`); omit with --attach")
     ap.add_argument("--attach", help="endpoint of a running serve (with --dns, --key-id, --secret)")
+    ap.add_argument("--attach-pdns", help="URL of a running PowerDNS API (with --dns): only the lean client's "
+                                          "latency loop (phase replay), the same as for zonekeeper")
+    ap.add_argument("--pdns-key", default="benchkey", help="PowerDNS X-API-Key (with --attach-pdns)")
+    ap.add_argument("--replay", help="bench/api_replay binary (default: next to the zonekeeper binary's build, "
+                                     "build/*/bench/api_replay)")
     ap.add_argument("--dns", help="ADDR:PORT of the DNS server (with --attach)")
     ap.add_argument("--key-id")
     ap.add_argument("--secret")
@@ -572,12 +645,28 @@ def main():
                     help="CPU list (as taskset -c) this client runs on while measuring; see --client-nice")
     ap.add_argument("--thread-detail", action="store_true",
                     help="latency: the server's threads' CPU and runqueue wait one by one, not by nice value")
-    ap.add_argument("--phases", default="load,latency,throughput",
-                    help="any of load, latency, throughput, concurrent (with --concurrency)")
+    ap.add_argument("--phases", default="load,latency,replay,throughput",
+                    help="any of load, latency, replay (the latency loop with the lean C++ client "
+                         "bench/api_replay), throughput, concurrent (with --concurrency)")
     ap.add_argument("--concurrency", type=int, default=8, help="connections of the concurrent phase")
     a = ap.parse_args()
 
+    if a.replay is None and a.zonekeeper:
+        a.replay = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(a.zonekeeper)))),
+                                "bench", "api_replay")
     tmp = tempfile.mkdtemp(prefix="zk_api_bench_")
+    if a.attach_pdns:
+        if not a.dns or not a.replay:
+            ap.error("--attach-pdns needs --dns and --replay")
+        try:
+            if a.client_nice is not None:
+                os.setpriority(os.PRIO_PROCESS, 0, a.client_nice)
+            if a.client_cpu is not None:
+                os.sched_setaffinity(0, parse_cpus(a.client_cpu))
+            cmd_replay_pdns(a, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     proc = None
     data = a.data or os.path.join(tmp, "data")
     try:
@@ -616,6 +705,11 @@ def main():
             os.sched_setaffinity(0, parse_cpus(a.client_cpu))
         try:
             lat = cmd_latency(a, api) if "latency" in phases else None
+            if "replay" in phases:
+                if a.replay and os.access(a.replay, os.X_OK):
+                    cmd_replay(a, api, endpoint, tmp)
+                else:
+                    print("no api_replay binary (%s): phase replay skipped" % a.replay, flush=True)
             thr = cmd_throughput(a, api) if "throughput" in phases else None
             if "concurrent" in phases:
                 cmd_concurrent(a, endpoint, key_id, secret)

@@ -16,6 +16,11 @@
 #      small machine the client competes for the CPUs with dnsperf and the server's DNS workers,
 #      where a real API client would sit on another machine; the same treatment goes to both
 #      sides, never one. Negative N needs root (CAP_SYS_NICE).
+# Each side is measured twice for the 1-change latency: by the Python clients (botocore +
+# requests, as pdns_api_bench.py) and by bench/api_replay, a lean C++ client that replays
+# ready-made requests (REPLAY, default build/<preset>/bench/api_replay beside ZONEKEEPER)
+# with the same loop: on a 2-core machine the Python client's own CPU and wake-ups are most
+# of what the first one measures.
 # Needs: python3 with boto3/requests, dnsperf, pdns-server, pdns-backend-sqlite3
 # (scripts/install-deps.sh --bench).
 set -u
@@ -26,6 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SHARED=${SHARED:-$HERE/../../shared/bench/api}
 [[ -d $SHARED ]] || SHARED=/work/shared/bench/api
 RUN_SECONDS=${RUN_SECONDS:-10}
+REPLAY=${REPLAY:-$(cd "$(dirname "$ZK")/../.." && pwd)/bench/api_replay}
 export DIR=${PDNS_DIR:-/tmp/pdnsbench} DNSPORT=15353 APIPORT=18081
 PDNS_API=http://127.0.0.1:$APIPORT/api/v1/servers/localhost
 [[ $ROUNDS -gt 0 ]] && : >"$OUT"
@@ -83,6 +89,8 @@ for r in $(seq 1 "$ROUNDS"); do
   python3 "$SHARED/pdns_api_bench.py" load --records 100000 --batch 1000 | tee -a "$OUT" | grep -v '^RESULT'
   [[ -z ${NO_DNSPERF:-} ]] && dnsperf_start "$DNSPORT"
   "${PDNS_CLIENT[@]}" python3 "$SHARED/pdns_api_bench.py" latency -n 200 --server-pid "$PID" --label "pdns-r$r" | tee -a "$OUT" | grep -v '^RESULT'
+  python3 "$HERE/api_bench.py" --attach-pdns "http://127.0.0.1:$APIPORT" --dns "127.0.0.1:$DNSPORT" \
+    --replay "$REPLAY" --server-pid "$PID" --label "pdns-r$r" "${CLIENT_FLAGS[@]}" | tee -a "$OUT" | grep -v '^RESULT'
   "${PDNS_CLIENT[@]}" python3 "$SHARED/pdns_api_bench.py" throughput --sizes 1,10,1000 --runs 3 --run-seconds "$RUN_SECONDS" \
     --server-pid "$PID" --label "pdns-r$r" | tee -a "$OUT" | grep -v '^RESULT'
   [[ -z ${NO_DNSPERF:-} ]] && dnsperf_stop "pdns-r$r"
@@ -111,6 +119,15 @@ for name, lat_kind, rtt, vis, thr_kind, dp_kind in (
                             for s in (1, 10, 1000)))
     cells.append("%.0f" % med(x["qps"] for x in dp) if dp else "-")
     print("| %s | %s | %d |" % (name, " | ".join(cells), len(lat)))
+    lean = [x for x in rows if x["kind"] == "replay_change_latency" and
+            x["label"].startswith("zonekeeper" if name == "zonekeeper" else "pdns")]
+    if lean:
+        srv = [x["server_change_duration"] for x in lean if x.get("server_change_duration")]
+        print("| %s, lean client (api_replay) | %.2f / %.2f ms | %s | %.2f / %.2f ms | | | %d |" % (
+            name, med(x["change_rtt"]["p50_ms"] for x in lean), med(x["change_rtt"]["p99_ms"] for x in lean),
+            "%.2f / %.2f ms" % (med(x["p50_ms"] for x in srv), med(x["p99_ms"] for x in srv)) if srv else "-",
+            med(x["visible_after_200"]["p50_ms"] for x in lean), med(x["visible_after_200"]["p99_ms"] for x in lean),
+            len(lean)))
 print("columns: 1-change round trip p50 / p99 | the same requests inside the server (its "
       "zonekeeper_api_request_duration_seconds histogram), p50 / p99 | answer served after the 200, p50 / p99 | "
       "record sets/s at 1 / 10 / 1000 per request | dnsperf QPS meanwhile | rounds (medians over rounds)")

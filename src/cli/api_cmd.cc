@@ -76,6 +76,13 @@ void runApi(const ApiArgs& args, RunControl* control) {
   options.server.tlsCertFile = args.tlsCert;
   options.server.tlsKeyFile = args.tlsKey;
   options.server.threadNice = args.threadNice;
+  std::unique_ptr<api::ApiAccessLog> accessLog;
+  if (!args.accessLog.empty()) {
+    auto opened = api::ApiAccessLog::open(args.accessLog);
+    if (!opened) fail(kExitFailed, opened.error().message);
+    accessLog = std::move(*opened);
+    options.server.accessLog = accessLog.get();
+  }
   std::unique_ptr<api::ApiRequestMetrics> ownMetrics;
   std::unique_ptr<server::MetricsHttpServer> metricsServer;
   options.server.metrics = args.metrics;
@@ -132,6 +139,10 @@ void addApiCommands(CLI::App& app) {
   apiCmd->add_option("--tls-key", apiArgs->tlsKey, "PEM private key for --tls-cert");
   apiCmd->add_option("--metrics-listen", apiArgs->metricsListen,
                      "ADDR:PORT for a Prometheus endpoint (GET /metrics): request durations by operation");
+  apiCmd->add_option(
+      "--api-access-log", apiArgs->accessLog,
+      "FILE (- for standard error) to append a line per request to: time, client, method, path, "
+      "operation, status, error code, access key, request id, duration, sizes");
   apiCmd->add_option("--store", apiArgs->store, "Zone store: sqlite (DATA/zones.db) or memory (tests)")
       ->capture_default_str();
   apiCmd->callback([apiArgs] { runApi(*apiArgs); });

@@ -35,6 +35,8 @@ struct ApiArgs {
   std::string metricsListen;
   // Set by a caller that renders the request durations itself. Not owned.
   api::ApiRequestMetrics* metrics = nullptr;
+  // FILE ("-": standard error) for a line per request (api::ApiAccessLog); empty: none.
+  std::string accessLog;
 };
 
 // Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.

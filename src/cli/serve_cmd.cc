@@ -481,6 +481,13 @@ void addServeCommand(CLI::App& app) {
                    "With --data: ADDR:PORT of the Route53-compatible API run in the same process (PORT 0: "
                    "any free port)")
       ->capture_default_str();
+  serve->add_option("--api-tls-cert", args->apiTlsCert,
+                    "With --data: PEM certificate; the API is served over HTTPS (needs --api-tls-key)");
+  serve->add_option("--api-tls-key", args->apiTlsKey, "With --data: PEM private key for --api-tls-cert");
+  serve->add_option("--api-access-log", args->apiAccessLog,
+                    "With --data: FILE (- for standard error) to append a line per API request to: time, "
+                    "client, method, path, operation, status, error code, access key, request id, duration, "
+                    "sizes");
   serve->add_flag("--no-api", args->noApi, "With --data: serve DNS only (run `zonekeeper api` apart)");
   serve
       ->add_option("--control-nice", args->controlNice,
@@ -508,6 +515,12 @@ void addServeCommand(CLI::App& app) {
     args->zonesFromCommandLine = serve->get_option("--zone")->count() != 0;
     if (!configPath->empty()) applyConfigFile(*serve, *configPath);
     if (args->data.empty() || args->noApi) {
+      if (!args->apiTlsCert.empty() || !args->apiTlsKey.empty() || !args->apiAccessLog.empty()) {
+        fail(kExitUsage, args->data.empty()
+                             ? "--api-tls-cert, --api-tls-key and --api-access-log need --data"
+                             : "--api-tls-cert, --api-tls-key and --api-access-log need the API "
+                               "(not --no-api)");
+      }
       runServe(*args);
       return;
     }
@@ -522,6 +535,9 @@ void addServeCommand(CLI::App& app) {
     api.listen = args->apiListen;
     api.shared = shared.get();
     api.threadNice = args->controlNice;
+    api.tlsCert = args->apiTlsCert;
+    api.tlsKey = args->apiTlsKey;
+    api.accessLog = args->apiAccessLog;
     api::ApiRequestMetrics apiMetrics;
     api.metrics = &apiMetrics;
     dns.apiMetrics = &apiMetrics;

@@ -39,6 +39,9 @@ struct ServeArgs {
   // With `data`: nice value of the API's request threads and the store
   // publisher, so changes are taken and published ahead of query load.
   int controlNice = -5;
+  std::string apiTlsCert;  // with apiTlsKey: the API over HTTPS
+  std::string apiTlsKey;
+  std::string apiAccessLog;  // FILE or "-" (ApiArgs::accessLog)
   // Set by a caller running several components in one process: the store they
   // share (commits are then published at once, without polling). Not owned.
   store::SqliteZoneStore* store = nullptr;

@@ -152,6 +152,15 @@ def send(endpoint, req, body_override=None):
     return raw_request(endpoint, prepared.method, path, body or b"", dict(prepared.headers))
 
 
+def read_text(path):
+    """The file's text ("" while it does not exist)."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def xml_code(body):
     root = ET.fromstring(body)
     return root.find(NS + "Error/" + NS + "Code").text
@@ -345,6 +354,46 @@ class ApiE2E(unittest.TestCase):
         status, body = send(ep, req, body_override=b"<CreateHostedZoneRequest><Name>evil.test</Name>"
                                                    b"</CreateHostedZoneRequest>")
         self.assertEqual((status, xml_code(body)), (400, "XAmzContentSHA256Mismatch"))
+
+    def test_date_header_instead_of_x_amz_date(self):
+        """SigV4 with the HTTP Date header (no X-Amz-Date), signed by a plain hmac/hashlib
+        implementation rather than botocore (which always sends X-Amz-Date)."""
+        import hashlib
+        import hmac
+        ep = self.server.endpoint
+        host = ep.split("//", 1)[1]
+
+        def sign(date_header, scope_day, path="/2013-04-01/hostedzonecount"):
+            canonical = "\n".join(["GET", path, "", "date:%s" % date_header, "host:%s" % host, "",
+                                    "date;host", hashlib.sha256(b"").hexdigest()])
+            when = datetime.datetime.strptime(date_header, "%a, %d %b %Y %H:%M:%S GMT")
+            scope = "%s/us-east-1/route53/aws4_request" % scope_day
+            to_sign = "\n".join(["AWS4-HMAC-SHA256", when.strftime("%Y%m%dT%H%M%SZ"), scope,
+                                  hashlib.sha256(canonical.encode()).hexdigest()])
+            key = ("AWS4" + self.admin[1]).encode()
+            for part in (scope_day, "us-east-1", "route53", "aws4_request"):
+                key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+            sig = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+            return {"Date": date_header, "Authorization": "AWS4-HMAC-SHA256 Credential=%s/%s, "
+                    "SignedHeaders=date;host, Signature=%s" % (self.admin[0], scope, sig)}
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+        http_date = now.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        status, body = raw_request(ep, "GET", "/2013-04-01/hostedzonecount", headers=sign(http_date,
+                                                                                          now.strftime("%Y%m%d")))
+        self.assertEqual(status, 200, body)
+        self.assertIn(b"<HostedZoneCount>", body)
+        # The scope's day must be the Date header's day.
+        other_day = (now - datetime.timedelta(days=1)).strftime("%Y%m%d")
+        status, body = raw_request(ep, "GET", "/2013-04-01/hostedzonecount", headers=sign(http_date, other_day))
+        self.assertEqual((status, xml_code(body)), (403, "SignatureDoesNotMatch"))
+        # Neither date header: AWS's message.
+        headers = sign(http_date, now.strftime("%Y%m%d"))
+        del headers["Date"]
+        status, body = raw_request(ep, "GET", "/2013-04-01/hostedzonecount", headers=headers)
+        self.assertEqual((status, xml_code(body)), (400, "IncompleteSignature"))
+        self.assertIn("either a 'X-Amz-Date' or a 'Date' header",
+                      ET.fromstring(body).find(NS + "Error/" + NS + "Message").text)
 
     def test_presigned_url(self):
         """Query-string SigV4: a URL from botocore's generate_presigned_url, fetched with urllib."""
@@ -572,6 +621,126 @@ class TlsE2E(unittest.TestCase):
                 self.assertEqual(r53.get_hosted_zone_count()["HostedZoneCount"], 1)
             finally:
                 server.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+class AccessLogE2E(unittest.TestCase):
+    def test_a_line_per_request(self):
+        d = tempfile.mkdtemp(prefix="zk_api_log_")
+        try:
+            log = os.path.join(d, "access.log")
+            admin = create_key(d, "admin")
+            server = Server(d, ["--api-access-log", log])
+            try:
+                r53 = client(server.endpoint, admin)
+                zone = r53.create_hosted_zone(Name="log.test", CallerReference="log")["HostedZone"]["Id"]
+                status, _ = raw_request(server.endpoint, "GET", "/2013-04-01/hostedzone")
+                self.assertEqual(status, 403)
+                bogus = client(server.endpoint, (admin[0], "y" * 40))
+                self.assertEqual(error_code(bogus.get_hosted_zone, Id=zone)[:2], ("SignatureDoesNotMatch", 403))
+                # A request line cannot forge a log line (the target is logged escaped).
+                status, _ = raw_request(server.endpoint, "GET", "/2013-04-01/x%0Akey=forged%20\"q\"")
+                self.assertEqual(status, 403)
+                lines = []
+                for _ in range(200):  # written after each response went out
+                    lines = read_text(log).splitlines()
+                    if len(lines) >= 4:
+                        break
+                    time.sleep(0.02)
+            finally:
+                server.stop()
+            self.assertEqual(len(lines), 4, lines)
+            field = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
+            entries = [dict(field.findall(line)) for line in lines]
+            for e, line in zip(entries, lines):
+                self.assertEqual(set(e), {"time", "remote", "method", "path", "op", "status", "error", "key",
+                                          "request_id", "duration_ms", "in", "out"}, line)
+                self.assertRegex(e["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+                self.assertRegex(e["remote"], r"^127\.0\.0\.1:\d+$")
+                self.assertGreater(float(e["duration_ms"]), 0.0)
+            create, unsigned, wrong, odd = entries
+            self.assertEqual((create["method"], create["op"], create["status"], create["error"], create["key"]),
+                             ("POST", "CreateHostedZone", "201", "-", admin[0]))
+            self.assertEqual(create["path"], "/2013-04-01/hostedzone")
+            self.assertGreater(int(create["in"]), 0)
+            self.assertEqual((unsigned["op"], unsigned["status"], unsigned["error"], unsigned["key"]),
+                             ("ListHostedZones", "403", "MissingAuthenticationToken", "-"))
+            self.assertEqual((wrong["op"], wrong["status"], wrong["error"], wrong["key"]),
+                             ("GetHostedZone", "403", "SignatureDoesNotMatch", "-"))
+            self.assertEqual(odd["path"], '"/2013-04-01/x%0Akey=forged%20\\"q\\""')
+            self.assertEqual(odd["key"], "-")
+            self.assertEqual(len({e["request_id"] for e in entries}), 4)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_unwritable_log_is_a_clear_error(self):
+        d = tempfile.mkdtemp(prefix="zk_api_log_")
+        try:
+            out = subprocess.run([ZONEKEEPER, "api", "--data", d, "--api-listen", "127.0.0.1:0", "--api-access-log",
+                                  os.path.join(d, "no", "such", "dir", "access.log")],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(out.returncode, 0)
+            self.assertIn("cannot open access log", out.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+class ServeApiOptionsE2E(unittest.TestCase):
+    """`serve --data` runs the API too: its TLS and access log options, and their misuse."""
+
+    def test_serve_api_over_tls_with_access_log(self):
+        if not shutil.which("openssl"):
+            self.skipTest("openssl not installed")
+        d = tempfile.mkdtemp(prefix="zk_serve_tls_")
+        try:
+            cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                            cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                           check=True, capture_output=True)
+            admin = create_key(d, "admin")
+            log = os.path.join(d, "access.log")
+            proc = subprocess.Popen([ZONEKEEPER, "serve", "--data", d, "--listen", "127.0.0.1:0", "--api-listen",
+                                     "127.0.0.1:0", "--api-tls-cert", cert, "--api-tls-key", key,
+                                     "--api-access-log", log],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            try:
+                m = None
+                for _ in range(50):
+                    line = proc.stdout.readline()
+                    m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)", line)
+                    if m or not line:
+                        break
+                self.assertIsNotNone(m, "serve printed no API address")
+                self.assertEqual(m.group(1), "https")
+                r53 = client("https://127.0.0.1:%s" % m.group(2), admin, verify=cert)
+                r53.create_hosted_zone(Name="servetls.test", CallerReference="servetls")
+                self.assertEqual(r53.get_hosted_zone_count()["HostedZoneCount"], 1)
+                for _ in range(200):
+                    if "op=GetHostedZoneCount" in read_text(log):
+                        break
+                    time.sleep(0.02)
+                self.assertIn("op=GetHostedZoneCount status=200 error=- key=%s" % admin[0], read_text(log))
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                proc.stdout.close()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_api_options_without_the_api_are_refused(self):
+        d = tempfile.mkdtemp(prefix="zk_serve_opts_")
+        try:
+            for args, why in ((["--api-access-log", "-"], "need --data"),
+                              (["--data", d, "--no-api", "--api-tls-cert", "c.pem"], "not --no-api")):
+                out = subprocess.run([ZONEKEEPER, "serve", "--listen", "127.0.0.1:0"] + args,
+                                     capture_output=True, text=True, timeout=30)
+                self.assertEqual(out.returncode, 2, out.stderr)
+                self.assertIn(why, out.stderr)
         finally:
             shutil.rmtree(d, ignore_errors=True)
 

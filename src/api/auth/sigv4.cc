@@ -374,6 +374,24 @@ std::optional<std::int64_t> parseAmzDate(std::string_view t) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
+std::optional<std::int64_t> parseDateHeader(std::string_view t) {
+  if (auto iso = parseAmzDate(t)) return iso;
+  // RFC 9110 5.6.7: IMF-fixdate = day-name "," SP 2DIGIT SP month SP 4DIGIT SP hh:mm:ss SP "GMT"
+  static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' || t[16] != ' ' ||
+      t[19] != ':' || t[22] != ':' || t.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  if (std::find(std::begin(kDays), std::end(kDays), t.substr(0, 3)) == std::end(kDays)) return std::nullopt;
+  const auto month = kMonths.find(t.substr(8, 3));
+  if (month == std::string_view::npos || month % 3 != 0) return std::nullopt;
+  // Rewritten as YYYYMMDDTHHMMSSZ, whose parser checks the digits and ranges.
+  const std::string iso = fmt::format("{}{:02d}{}T{}{}{}Z", t.substr(12, 4), month / 3 + 1, t.substr(5, 2),
+                                      t.substr(17, 2), t.substr(20, 2), t.substr(23, 2));
+  return parseAmzDate(iso);
+}
+
 std::string formatAmzDate(std::int64_t unixSeconds) {
   const auto t = static_cast<std::time_t>(unixSeconds);
   std::tm tm{};
@@ -402,25 +420,30 @@ std::variant<VerifiedCaller, AuthError> SigV4Verifier::verify(const SignedReques
   if (header(request, "x-amz-security-token")) {
     return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
   }
+  // The request time: X-Amz-Date, or else the Date header (IAM User Guide, "Elements of an
+  // AWS API request signature", Date). Either way the string to sign and the scope carry
+  // it as YYYYMMDDTHHMMSSZ; the canonical headers carry the header as sent.
   const auto amzDate = header(request, "x-amz-date");
-  if (!amzDate) {
-    // The key is looked up first (an unknown key is InvalidClientTokenId whatever else is wrong).
+  const auto date = amzDate ? std::nullopt : header(request, "date");
+  // The key is looked up first (an unknown key is InvalidClientTokenId whatever else is wrong).
+  const auto badDate = [&](std::string message) -> std::variant<VerifiedCaller, AuthError> {
     if (!lookup_(auth.credential.accessKeyId)) {
       return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
     }
-    return AuthError{400, "IncompleteSignature",
-                     "Authorization header requires existence of an 'X-Amz-Date' header."};
+    return AuthError{400, "IncompleteSignature", std::move(message)};
+  };
+  if (!amzDate && !date) {
+    return badDate("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  const auto when = parseAmzDate(*amzDate);
+  const auto when = amzDate ? parseAmzDate(*amzDate) : parseDateHeader(*date);
   if (!when) {
-    if (!lookup_(auth.credential.accessKeyId)) {
-      return AuthError{403, "InvalidClientTokenId", "The security token included in the request is invalid."};
-    }
-    return AuthError{400, "IncompleteSignature",
-                     fmt::format("X-Amz-Date '{}' is not YYYYMMDDTHHMMSSZ", *amzDate)};
+    return badDate(amzDate ? fmt::format("X-Amz-Date '{}' is not YYYYMMDDTHHMMSSZ", *amzDate)
+                           : fmt::format("Date '{}' is neither YYYYMMDDTHHMMSSZ nor an HTTP date "
+                                         "(Sun, 06 Nov 1994 08:49:37 GMT)",
+                                         *date));
   }
-  return verifySignature(request, auth.credential, *amzDate, *when, *when + options_.maxSkewSeconds, false,
-                         auth.signedHeaders, auth.signature);
+  return verifySignature(request, auth.credential, amzDate ? *amzDate : formatAmzDate(*when), *when,
+                         *when + options_.maxSkewSeconds, false, auth.signedHeaders, auth.signature);
 }
 
 std::variant<VerifiedCaller, AuthError> SigV4Verifier::verifyPresigned(const SignedRequest& request) const {

@@ -113,6 +113,9 @@ Digest signingKey(std::string_view secret, std::string_view date, std::string_vi
 
 // "20150830T123600Z" <-> unix seconds (UTC).
 std::optional<std::int64_t> parseAmzDate(std::string_view text);
+// The HTTP Date header as SigV4 takes it when there is no X-Amz-Date: ISO 8601 basic
+// (as X-Amz-Date) or RFC 9110 5.6.7 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
+std::optional<std::int64_t> parseDateHeader(std::string_view text);
 std::string formatAmzDate(std::int64_t unixSeconds);
 
 struct VerifiedCaller {

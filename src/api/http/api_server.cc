@@ -13,13 +13,17 @@
 namespace zk::api {
 namespace {
 
-// The request a pool thread is serving, for ApiRequestMetrics: cpp-httplib
-// serves one request at a time per thread, from the pre-routing handler (the
-// headers are read) to the logger (the response is written).
+// The request a pool thread is serving, for ApiRequestMetrics and ApiAccessLog:
+// cpp-httplib serves one request at a time per thread, from the pre-routing
+// handler (the headers are read) to the logger (the response is written).
 struct InFlight {
   bool timing = false;
   std::chrono::steady_clock::time_point start;
   std::optional<Operation> operation;
+  std::string errorCode;
+  std::string accessKeyId;
+  std::size_t bytesIn = 0;
+  std::size_t bytesOut = 0;
 };
 thread_local InFlight tInFlight;
 
@@ -100,6 +104,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     raw.body = std::move(body);
     ApiResponse out = pipeline.handle(raw);
     tInFlight.operation = out.operation;
+    tInFlight.errorCode = std::move(out.errorCode);
+    tInFlight.accessKeyId = std::move(out.accessKeyId);
+    tInFlight.bytesIn = raw.body.size();
+    tInFlight.bytesOut = out.body.size();
     res.status = out.status;
     std::string contentType = "text/xml";
     for (const auto& [k, v] : out.headers) {
@@ -157,26 +165,48 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   auto withoutBody = [serve](const httplib::Request& req, httplib::Response& res) {
     serve(req, res, req.body);
   };
-  if (ApiRequestMetrics* metrics = options.metrics) {
+  if (options.metrics != nullptr || options.accessLog != nullptr) {
     // Called once the headers are read, before the body.
     srv.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      tInFlight = InFlight{};
       tInFlight.timing = true;
       tInFlight.start = std::chrono::steady_clock::now();
-      tInFlight.operation.reset();
       return httplib::Server::HandlerResponse::Unhandled;
     });
     // Called once the response is written to the socket.
-    srv.set_logger([metrics](const httplib::Request&, const httplib::Response&) {
+    srv.set_logger([metrics = options.metrics, accessLog = options.accessLog](const httplib::Request& req,
+                                                                              const httplib::Response& res) {
       if (!tInFlight.timing) return;  // refused before routing (malformed request line or headers)
       tInFlight.timing = false;
-      metrics->observe(tInFlight.operation, std::chrono::steady_clock::now() - tInFlight.start);
+      const auto duration = std::chrono::steady_clock::now() - tInFlight.start;
+      if (metrics != nullptr) metrics->observe(tInFlight.operation, duration);
+      if (accessLog != nullptr) {
+        const auto id = res.headers.find("x-amz-request-id");
+        accessLog->write(
+            AccessLogEntry{.time = std::chrono::system_clock::now(),
+                           .remoteAddr = req.remote_addr,
+                           .remotePort = req.remote_port,
+                           .method = req.method,
+                           .target = req.target,
+                           .operation = tInFlight.operation,
+                           .status = res.status,
+                           .errorCode = tInFlight.errorCode,
+                           .accessKeyId = tInFlight.accessKeyId,
+                           .requestId = id == res.headers.end() ? std::string_view() : id->second,
+                           .duration = duration,
+                           .bytesIn = tInFlight.bytesIn,
+                           .bytesOut = tInFlight.bytesOut});
+      }
     });
   }
-  srv.Get(".*", withoutBody);
-  srv.Post(".*", withBody);
-  srv.Delete(".*", withBody);
-  srv.Put(".*", withBody);
-  srv.Patch(".*", withBody);
+  // Every path, also one whose decoded form holds a line break ("." would not
+  // match it, and cpp-httplib would answer a bare 404 instead of Route53's XML).
+  static constexpr const char* kAnyPath = R"([\s\S]*)";
+  srv.Get(kAnyPath, withoutBody);
+  srv.Post(kAnyPath, withBody);
+  srv.Delete(kAnyPath, withBody);
+  srv.Put(kAnyPath, withBody);
+  srv.Patch(kAnyPath, withBody);
   int port = options.port;
   if (port == 0) {
     port = srv.bind_to_any_port(options.host);

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "api/http/access_log.h"
 #include "api/http/pipeline.h"
 #include "api/http/request_metrics.h"
 #include "common/result.h"
@@ -38,6 +39,8 @@ struct ApiServerOptions {
   std::size_t compressMinBytes = 4096;
   // Set: each request's duration is recorded there (not owned; must outlive the server).
   ApiRequestMetrics* metrics = nullptr;
+  // Set: a line per request is written there (not owned; must outlive the server).
+  ApiAccessLog* accessLog = nullptr;
 };
 
 // "ADDR:PORT" or "[V6ADDR]:PORT" -> host, port.

@@ -81,7 +81,9 @@ ApiResponse ApiPipeline::handle(const RawRequest& raw) {
     req.query.emplace(auth::percentDecode(key), auth::percentDecode(value));
   });
   req.body = raw.body;
-  return finish(handler_.handle(req, authorize, requestId));
+  ApiResponse out = handler_.handle(req, authorize, requestId);
+  out.accessKeyId = caller->key.id;
+  return finish(std::move(out));
 }
 
 }  // namespace zk::api

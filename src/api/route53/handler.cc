@@ -24,6 +24,7 @@ ApiResponse errorResponse(const ApiError& error, std::string_view requestId) {
   ApiResponse r;
   r.status = error.httpStatus;
   r.body = xml::writeError(error, requestId);
+  r.errorCode = error.code;
   return r;
 }
 

@@ -31,6 +31,10 @@ struct ApiResponse {
   // The operation the request was routed to (for metrics); unset when the
   // method and path name none.
   std::optional<Operation> operation;
+  // For the access log: the error code of a refused request (empty when none)
+  // and the access key whose signature was verified (empty when none was).
+  std::string errorCode;
+  std::string accessKeyId;
 };
 
 // Decides whether the caller may perform `action` on `resourceArn`; an error

@@ -219,7 +219,77 @@ TEST(SigV4Verify, ErrorCodes) {
   EXPECT_EQ(errorCode(v.verify(token)), "InvalidClientTokenId");
   auto noDate = signedRoute53("20261126T120000Z", "us-east-1", "");
   std::erase_if(noDate.headers, [](const auto& h) { return h.first == "X-Amz-Date"; });
-  EXPECT_EQ(errorCode(v.verify(noDate)), "IncompleteSignature");
+  auto noDateError = v.verify(noDate);
+  EXPECT_EQ(errorCode(noDateError), "IncompleteSignature");
+  EXPECT_EQ(std::get<AuthError>(noDateError).message,
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+}
+
+// The Date header instead of X-Amz-Date: the 2011 edition of AWS's test suite
+// (get-vanilla) signs "date;host" with Date in the HTTP form.
+TEST(SigV4Vectors, DateHeaderAwsTestSuite) {
+  auto v = verifierAt("20110909T233600Z", "host", "AKIDEXAMPLE", std::string(kSuiteSecret));
+  SignedRequest r;
+  r.method = "GET";
+  r.rawPath = "/";
+  r.headers = {{"Date", "Mon, 09 Sep 2011 23:36:00 GMT"},
+               {"Host", "host.foo.com"},
+               {"Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20110909/us-east-1/host/aws4_request, "
+                "SignedHeaders=date;host, "
+                "Signature=b27ccfbfa7df52a200ff74193ca6e32d4b48b8856fab7ebf1c595d0670a7e470"}};
+  auto ok = v.verify(r);
+  ASSERT_TRUE(std::holds_alternative<VerifiedCaller>(ok)) << std::get<AuthError>(ok).message;
+  r.headers[0].second = "Mon, 09 Sep 2011 23:36:01 GMT";  // a signed header: the signature breaks
+  EXPECT_EQ(std::get<AuthError>(v.verify(r)).code, "SignatureDoesNotMatch");
+}
+
+TEST(SigV4Date, DateHeaderForms) {
+  EXPECT_EQ(parseDateHeader("Sun, 06 Nov 1994 08:49:37 GMT"), parseAmzDate("19941106T084937Z"));
+  EXPECT_EQ(parseDateHeader("Fri, 27 Nov 2026 07:30:00 GMT"), parseAmzDate("20261127T073000Z"));
+  EXPECT_EQ(parseDateHeader("20261127T073000Z"), parseAmzDate("20261127T073000Z"));
+  for (std::string_view bad :
+       {"", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37 GMT ",
+        "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nox 1994 08:49:37 GMT",
+        "Sun, 06 ovD 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 32 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:49:37 GMT", "Sun, 0a Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08-49-37 GMT",
+        "2026-11-27T07:30:00Z"}) {
+    EXPECT_FALSE(parseDateHeader(bad).has_value()) << bad;
+  }
+}
+
+TEST(SigV4Verify, DateHeaderInsteadOfXAmzDate) {
+  auto v = verifierAt("20261126T120000Z", "route53", "AKIATEST", "secret");
+  const auto withDate = [](std::string_view dateHeader, std::string_view isoTime,
+                           std::string_view scopeDate) {
+    SignedRequest r;
+    r.method = "GET";
+    r.rawPath = "/2013-04-01/hostedzone";
+    r.headers = {{"Host", "127.0.0.1:8053"}, {"Date", std::string(dateHeader)}};
+    const auto canonical = canonicalRequest(r, {"date", "host"}, kEmptyHash);
+    const std::string scope = std::string(scopeDate) + "/us-east-1/route53/aws4_request";
+    const std::string sig = toHex(hmacSha256(signingKey("secret", scopeDate, "us-east-1", "route53"),
+                                             stringToSign(isoTime, scope, *canonical)));
+    r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=AKIATEST/" + scope +
+                                                ", SignedHeaders=date;host, Signature=" + sig);
+    return r;
+  };
+  EXPECT_EQ(errorCode(v.verify(withDate("Thu, 26 Nov 2026 12:05:00 GMT", "20261126T120500Z", "20261126"))),
+            "ok");
+  EXPECT_EQ(errorCode(v.verify(withDate("20261126T120500Z", "20261126T120500Z", "20261126"))), "ok");
+  // The skew limit applies to the Date header's time too.
+  auto stale = v.verify(withDate("Thu, 26 Nov 2026 11:40:00 GMT", "20261126T114000Z", "20261126"));
+  EXPECT_NE(std::get<AuthError>(stale).message.find("Signature expired"), std::string::npos);
+  // The scope's day must be the header's day.
+  EXPECT_EQ(errorCode(v.verify(withDate("Thu, 26 Nov 2026 12:05:00 GMT", "20261126T120500Z", "20261125"))),
+            "SignatureDoesNotMatch");
+  auto garbled = v.verify(withDate("yesterday", "20261126T120500Z", "20261126"));
+  EXPECT_EQ(errorCode(garbled), "IncompleteSignature");
+  EXPECT_NE(std::get<AuthError>(garbled).message.find("'yesterday'"), std::string::npos);
+  // X-Amz-Date wins when both are there (the Date header is then only a signed header).
+  auto both = signedRoute53("20261126T120000Z", "us-east-1", "");
+  both.headers.emplace_back("Date", "Mon, 09 Sep 2011 23:36:00 GMT");
+  EXPECT_EQ(errorCode(v.verify(both)), "ok");
 }
 
 // S3 documentation's presigned URL example (UNSIGNED-PAYLOAD, signed header host).
