@@ -1,7 +1,7 @@
 // Fuzzes SigV4 parsing and canonicalization, header and presigned forms.
 // Input: sections separated by '\n': Authorization header value (no header
 // when empty), raw path, raw query (X-Amz-* parameters make it presigned),
-// X-Amz-Date, then the body. Invariants: nothing crashes; a parsed header or
+// X-Amz-Date (or, after a leading '@', the Date header), then the body. Invariants: nothing crashes; a parsed header or
 // presigned query has a 64-hex signature and five credential fields; canonical
 // URIs start with '/' and are stable under a second canonicalization (after
 // decoding); the verifier returns either a caller or an error with a code, and
@@ -36,7 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view authorization = nextSection(in);
   const std::string_view path = nextSection(in);
   const std::string_view query = nextSection(in);
-  const std::string_view date = nextSection(in);
+  std::string_view date = nextSection(in);
+  const bool dateHeader = !date.empty() && date.front() == '@';
+  if (dateHeader) date.remove_prefix(1);
   const std::string_view body = in;
 
   auto parsed = parseAuthorizationHeader(authorization);
@@ -58,15 +60,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(isPresigned(query));
   }
   (void)parseAmzDate(date);
+  const auto httpDate = parseDateHeader(date);
+  if (httpDate) check(parseAmzDate(formatAmzDate(*httpDate)) == httpDate);
+  // The time the string to sign carries.
+  const std::string signedTime = dateHeader && httpDate ? formatAmzDate(*httpDate) : std::string(date);
 
   SignedRequest req;
   req.method = "POST";
   req.rawPath = std::string(path);
   req.rawQuery = std::string(query);
   req.body = std::string(body);
-  req.headers = {{"Host", "localhost"}, {"X-Amz-Date", std::string(date)}};
+  req.headers = {{"Host", "localhost"}, {dateHeader ? "Date" : "X-Amz-Date", std::string(date)}};
   if (!authorization.empty()) req.headers.emplace_back("Authorization", std::string(authorization));
-  const std::int64_t now = parseAmzDate(date).value_or(0);
+  const std::int64_t now = (dateHeader ? httpDate : parseAmzDate(date)).value_or(0);
   SigV4Verifier verifier([](std::string_view) -> std::optional<std::string> { return std::string("secret"); },
                          [now] { return now; }, SigV4Verifier::Options{});
   auto result = verifier.verify(req);
@@ -100,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Credential& c = parsed->credential;
     const std::string scope = c.date + "/" + c.region + "/" + c.service + "/aws4_request";
     check(toHex(hmacSha256(signingKey("secret", c.date, c.region, c.service),
-                           stringToSign(date, scope, *canonical))) == parsed->signature);
+                           stringToSign(signedTime, scope, *canonical))) == parsed->signature);
   }
   return 0;
 }
