@@ -64,7 +64,8 @@ std::vector<Change> readPlan(const std::string& path) {
     std::istringstream fields(line);
     Change c;
     std::size_t n = 0;
-    if (!(fields >> c.name >> c.address_text >> n) || n == 0 || n > (1U << 20)) fail(path + ": bad item line: " + line);
+    if (!(fields >> c.name >> c.address_text >> n) || n == 0 || n > (1U << 20))
+      fail(path + ": bad item line: " + line);
     in_addr a{};
     if (inet_pton(AF_INET, c.address_text.c_str(), &a) != 1) fail(path + ": bad address " + c.address_text);
     c.address = a.s_addr;
@@ -139,7 +140,8 @@ class Http {
     while ((head_end = buf_.find("\r\n\r\n")) == std::string::npos) fill();
     const std::string head = buf_.substr(0, head_end + 2);
     buf_.erase(0, head_end + 4);
-    if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) fail("not an HTTP response: " + head.substr(0, 80));
+    if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0)
+      fail("not an HTTP response: " + head.substr(0, 80));
     const int status = std::stoi(head.substr(9, 3));
     body.clear();
     if (const auto cl = header(head, "content-length")) {
@@ -147,7 +149,8 @@ class Http {
       while (buf_.size() < n) fill();
       body = buf_.substr(0, n);
       buf_.erase(0, n);
-    } else if (const auto te = header(head, "transfer-encoding"); te && te->find("chunked") != std::string::npos) {
+    } else if (const auto te = header(head, "transfer-encoding");
+               te && te->find("chunked") != std::string::npos) {
       readChunked(body);
     }  // else no body (204, 304)
     if (const auto conn = header(head, "connection"); conn && conn->find("close") != std::string::npos) {
@@ -159,7 +162,8 @@ class Http {
  private:
   static std::optional<std::string> header(const std::string& head, std::string_view name) {
     std::string lower(head);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     const auto at = lower.find("\r\n" + std::string(name) + ":");
     if (at == std::string::npos) return std::nullopt;
     auto v = at + 2 + name.size() + 1;
@@ -207,14 +211,15 @@ class Dns {
 
   std::optional<std::vector<std::uint32_t>> queryA(std::string_view name) {
     const std::uint16_t id = ++id_;
-    std::vector<std::uint8_t> q = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), 0, 0, 0, 1, 0,
-                                   0, 0, 0, 0, 0};
+    std::vector<std::uint8_t> q = {
+        static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
     std::size_t start = 0;
     while (start < name.size()) {
       auto dot = name.find('.', start);
       if (dot == std::string_view::npos) dot = name.size();
       q.push_back(static_cast<std::uint8_t>(dot - start));
-      q.insert(q.end(), name.begin() + static_cast<std::ptrdiff_t>(start), name.begin() + static_cast<std::ptrdiff_t>(dot));
+      q.insert(q.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
+               name.begin() + static_cast<std::ptrdiff_t>(dot));
       start = dot + 1;
     }
     q.insert(q.end(), {0, 0, 1, 0, 1});
@@ -277,18 +282,23 @@ class Dns {
 double pct(std::vector<double> v, double p) {
   if (v.empty()) return std::nan("");
   std::sort(v.begin(), v.end());
-  const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))));
+  const auto rank = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))));
   return v[rank - 1];
 }
 
 std::string summary(const std::vector<double>& ms) {
-  const double mean = ms.empty() ? 0 : std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
-  return fmt::format(R"({{"n": {}, "p50_ms": {:.3f}, "p99_ms": {:.3f}, "min_ms": {:.3f}, "max_ms": {:.3f}, "mean_ms": {:.3f}}})",
-                     ms.size(), pct(ms, 50), pct(ms, 99), ms.empty() ? 0 : *std::min_element(ms.begin(), ms.end()),
-                     ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()), mean);
+  const double mean =
+      ms.empty() ? 0 : std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
+  return fmt::format(
+      R"({{"n": {}, "p50_ms": {:.3f}, "p99_ms": {:.3f}, "min_ms": {:.3f}, "max_ms": {:.3f}, "mean_ms": {:.3f}}})",
+      ms.size(), pct(ms, 50), pct(ms, 99), ms.empty() ? 0 : *std::min_element(ms.begin(), ms.end()),
+      ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()), mean);
 }
 
-double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double msSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 int run(int argc, char** argv) {
   std::string api;
@@ -314,7 +324,8 @@ int run(int argc, char** argv) {
       fail("unknown argument " + std::string(arg));
     }
   }
-  if (api.empty() || dns.empty() || plan.empty()) fail("usage: api_replay --api ADDR:PORT --dns ADDR:PORT --plan FILE");
+  if (api.empty() || dns.empty() || plan.empty())
+    fail("usage: api_replay --api ADDR:PORT --dns ADDR:PORT --plan FILE");
   const auto changes = readPlan(plan);
   Http http(parseAddr(api));
   Dns resolver(parseAddr(dns));
@@ -338,7 +349,8 @@ int run(int argc, char** argv) {
     const auto t0 = Clock::now();
     const int status = http.roundTrip(c.request, body);
     const auto t1 = Clock::now();
-    if (status < 200 || status > 299) fail(fmt::format("{} {}: HTTP {} {}", c.name, c.address_text, status, body.substr(0, 300)));
+    if (status < 200 || status > 299)
+      fail(fmt::format("{} {}: HTTP {} {}", c.name, c.address_text, status, body.substr(0, 300)));
     bool ok = false;
     unsigned stale = 0;
     Clock::time_point t2;
@@ -360,14 +372,18 @@ int run(int argc, char** argv) {
     visible.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
     stale_iterations += stale > 0 ? 1 : 0;
   }
-  std::printf("RESULT {\"kind\": \"replay_change_latency\", \"label\": \"%s\", \"n\": %zu, \"not_visible_within_timeout\": %u, "
-              "\"iterations_with_stale_answer\": %u, \"connections\": %u, \"change_rtt\": %s, \"visible_after_200\": %s, \"dns_rtt\": %s}\n",
-              label.c_str(), change_rtt.size(), timeouts, stale_iterations, http.connections(), summary(change_rtt).c_str(),
-              summary(visible).c_str(), summary(dns_rtt).c_str());
-  std::printf("[%s] lean client: change rtt p50/p99 %.2f/%.2f ms; answered after the 2xx p50/p99 %.3f/%.3f ms; "
-              "stale iterations %u/%zu; DNS rtt p50 %.3f ms; %u connection(s)\n",
-              label.c_str(), pct(change_rtt, 50), pct(change_rtt, 99), pct(visible, 50), pct(visible, 99),
-              stale_iterations, change_rtt.size(), pct(dns_rtt, 50), http.connections());
+  std::printf(
+      "RESULT {\"kind\": \"replay_change_latency\", \"label\": \"%s\", \"n\": %zu, "
+      "\"not_visible_within_timeout\": %u, "
+      "\"iterations_with_stale_answer\": %u, \"connections\": %u, \"change_rtt\": %s, \"visible_after_200\": "
+      "%s, \"dns_rtt\": %s}\n",
+      label.c_str(), change_rtt.size(), timeouts, stale_iterations, http.connections(),
+      summary(change_rtt).c_str(), summary(visible).c_str(), summary(dns_rtt).c_str());
+  std::printf(
+      "[%s] lean client: change rtt p50/p99 %.2f/%.2f ms; answered after the 2xx p50/p99 %.3f/%.3f ms; "
+      "stale iterations %u/%zu; DNS rtt p50 %.3f ms; %u connection(s)\n",
+      label.c_str(), pct(change_rtt, 50), pct(change_rtt, 99), pct(visible, 50), pct(visible, 99),
+      stale_iterations, change_rtt.size(), pct(dns_rtt, 50), http.connections());
   return timeouts == 0 ? 0 : 1;
 }
 

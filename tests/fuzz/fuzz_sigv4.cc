@@ -1,11 +1,10 @@
 // Fuzzes SigV4 parsing and canonicalization, header and presigned forms.
 // Input: sections separated by '\n': Authorization header value (no header
 // when empty), raw path, raw query (X-Amz-* parameters make it presigned),
-// X-Amz-Date (or, after a leading '@', the Date header), then the body. Invariants: nothing crashes; a parsed header or
-// presigned query has a 64-hex signature and five credential fields; canonical
-// URIs start with '/' and are stable under a second canonicalization (after
-// decoding); the verifier returns either a caller or an error with a code, and
-// never accepts a signature it did not compute.
+// X-Amz-Date (or, after a leading '@', the Date header), then the body. Invariants: nothing crashes; a parsed
+// header or presigned query has a 64-hex signature and five credential fields; canonical URIs start with '/'
+// and are stable under a second canonicalization (after decoding); the verifier returns either a caller or an
+// error with a code, and never accepts a signature it did not compute.
 
 #include <cstdint>
 #include <cstdlib>

@@ -35,10 +35,11 @@ AccessLogEntry sample() {
 }
 
 TEST(AccessLog, FormatsEveryField) {
-  EXPECT_EQ(formatAccessLogLine(sample()),
-            "time=2026-11-27T00:00:00.123Z remote=127.0.0.1:41234 method=POST "
-            "path=/2013-04-01/hostedzone/Z1/rrset/ op=ChangeResourceRecordSets status=200 error=- "
-            "key=AKIAEXAMPLE request_id=0b7b2f7e-3c3a-4f7e-9d55-0a2e1e4d5c6b duration_ms=0.912 in=412 out=311\n");
+  EXPECT_EQ(
+      formatAccessLogLine(sample()),
+      "time=2026-11-27T00:00:00.123Z remote=127.0.0.1:41234 method=POST "
+      "path=/2013-04-01/hostedzone/Z1/rrset/ op=ChangeResourceRecordSets status=200 error=- "
+      "key=AKIAEXAMPLE request_id=0b7b2f7e-3c3a-4f7e-9d55-0a2e1e4d5c6b duration_ms=0.912 in=412 out=311\n");
 }
 
 TEST(AccessLog, UnknownFieldsAreDashes) {
@@ -51,7 +52,8 @@ TEST(AccessLog, UnknownFieldsAreDashes) {
   e.remoteAddr = "::1";
   const std::string line = formatAccessLogLine(e);
   EXPECT_NE(line.find(" remote=[::1]:41234 "), std::string::npos) << line;
-  EXPECT_NE(line.find(" op=- status=403 error=MissingAuthenticationToken key=- request_id=- "), std::string::npos)
+  EXPECT_NE(line.find(" op=- status=403 error=MissingAuthenticationToken key=- request_id=- "),
+            std::string::npos)
       << line;
 }
 
@@ -69,7 +71,8 @@ TEST(AccessLog, ClientTextCannotForgeLinesOrFields) {
 }
 
 TEST(AccessLog, AppendsWholeLinesFromManyThreads) {
-  const auto path = std::filesystem::temp_directory_path() / ("zk_access_log_test_" + std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("zk_access_log_test_" + std::to_string(::getpid()));
   std::filesystem::remove(path);
   {
     std::ofstream(path) << "kept\n";  // an existing log is appended to, never truncated
@@ -105,7 +108,8 @@ TEST(AccessLog, AppendsWholeLinesFromManyThreads) {
 TEST(AccessLog, OpenFailsClearly) {
   auto log = ApiAccessLog::open("/nonexistent-dir/zk/access.log");
   ASSERT_FALSE(log.ok());
-  EXPECT_NE(log.error().message.find("cannot open access log /nonexistent-dir/zk/access.log"), std::string::npos);
+  EXPECT_NE(log.error().message.find("cannot open access log /nonexistent-dir/zk/access.log"),
+            std::string::npos);
 }
 
 }  // namespace
