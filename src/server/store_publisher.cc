@@ -315,6 +315,24 @@ bool StorePublisher::applyJournal(ZoneState& state) {
     auto it = state.sets.find(key);
     undo.emplace_back(key, it == state.sets.end() ? std::nullopt : std::optional(it->second));
   };
+  // One lookup each: the old value goes to the undo log, then the change is made.
+  auto removeSet = [&](SetKey key) {
+    auto it = state.sets.find(key);
+    if (it == state.sets.end()) {
+      undo.emplace_back(std::move(key), std::nullopt);
+      return;
+    }
+    undo.emplace_back(std::move(key), std::move(it->second));
+    state.sets.erase(it);
+  };
+  auto putSet = [&](SetKey key, const store::RecordSet& rs) {
+    auto [it, inserted] = state.sets.try_emplace(key, rs);
+    if (inserted) {
+      undo.emplace_back(std::move(key), std::nullopt);
+    } else {
+      undo.emplace_back(std::move(key), std::exchange(it->second, rs));
+    }
+  };
   auto rollback = [&] {
     for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
       if (it->second) {
@@ -324,22 +342,20 @@ bool StorePublisher::applyJournal(ZoneState& state) {
       }
     }
   };
-  std::set<wire::Name> touched;
+  std::vector<wire::Name> touched;  // sorted and made unique below (cheaper than a std::set)
   std::uint32_t at = state.serial;
   bool reached = false;
   for (const auto& e : entries) {
     if (e.serialBefore != at) break;  // a gap: the journal does not chain
     for (const auto& rs : e.removed) {
       SetKey key{rs.name.lowercased(), static_cast<std::uint16_t>(rs.type)};
-      remember(key);
-      touched.insert(key.first);
-      state.sets.erase(key);
+      touched.push_back(key.first);
+      removeSet(std::move(key));
     }
     for (const auto& rs : e.added) {
       SetKey key{rs.name.lowercased(), static_cast<std::uint16_t>(rs.type)};
-      remember(key);
-      touched.insert(key.first);
-      state.sets.insert_or_assign(std::move(key), rs);
+      touched.push_back(key.first);
+      putSet(std::move(key), rs);
     }
     at = e.serial;
     if (at == target) {
@@ -354,7 +370,9 @@ bool StorePublisher::applyJournal(ZoneState& state) {
   SetKey soaKey{state.origin.lowercased(), static_cast<std::uint16_t>(wire::RRType::SOA)};
   remember(soaKey);
   state.sets.insert_or_assign(soaKey, soa);
-  touched.insert(soaKey.first);
+  touched.push_back(soaKey.first);
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   const std::uint32_t before = state.serial;
   state.serial = target;
   if (!publish(state, &StorePublisherStats::journalUpdates, &touched)) {
@@ -373,16 +391,18 @@ bool StorePublisher::hasDescendants(const ZoneState& state, const wire::Name& na
 }
 
 bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter,
-                             const std::set<wire::Name>* touched) {
+                             const std::vector<wire::Name>* touched) {
   std::vector<std::string> warnings;
   Result<std::shared_ptr<const zone::ZoneSnapshot>> snap = Error("not built");
   bool derived = false;
   if (touched != nullptr && state.snapshot) {
     std::vector<zone::NameUpdate> updates;
-    std::set<wire::Name> listed;
+    // Empty non-terminals removed on the way up. Touched names need no such
+    // record: an ancestor sorts before its descendants, so a touched ancestor
+    // has had its update by the time a descendant walks up to it.
+    std::set<wire::Name> emptiedAbove;
     const wire::Name origin = state.origin.lowercased();
     for (const wire::Name& name : *touched) {
-      if (!listed.insert(name).second) continue;
       std::vector<const store::RecordSet*> group;
       for (auto it = state.sets.lower_bound(SetKey{name, 0});
            it != state.sets.end() && it->first.first == name; ++it) {
@@ -397,7 +417,7 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
             auto it = state.sets.lower_bound(SetKey{up, 0});
             if (it != state.sets.end() && it->first.first == up) break;  // has data
             if (hasDescendants(state, up)) break;
-            if (!listed.insert(up).second) break;
+            if (std::binary_search(touched->begin(), touched->end(), up) || !emptiedAbove.insert(up).second) break;
             updates.push_back({up, {}, false});
           }
         }

@@ -137,9 +137,10 @@ class StorePublisher {
   // does not reach back (then fullLoad).
   bool applyJournal(ZoneState& state);
   // Builds and publishes the state's snapshot: derived from the previous one
-  // when `touched` (lower-cased names whose record sets changed) is given.
+  // when `touched` (lower-cased names whose record sets changed, in canonical
+  // order, each once) is given.
   bool publish(ZoneState& state, std::uint64_t StorePublisherStats::*counter,
-               const std::set<wire::Name>* touched = nullptr);
+               const std::vector<wire::Name>* touched = nullptr);
   bool hasDescendants(const ZoneState& state, const wire::Name& name) const;
   void dropZone(const std::string& zoneId);
   bool originTaken(const wire::Name& origin, const std::string& zoneId) const;

@@ -223,12 +223,15 @@ bool wireNamesEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_
 bool operator==(const Name& a, const Name& b) { return wireNamesEqual(a.bytes(), b.bytes()); }
 
 std::strong_ordering operator<=>(const Name& a, const Name& b) {
+  // The same octets are the same name (keys are often stored lower-cased).
+  if (a.wire_ == b.wire_) return std::strong_ordering::equal;
   Offsets oa;
   Offsets ob;
   std::size_t na = labelOffsets(a.wire_, oa);
   std::size_t nb = labelOffsets(b.wire_, ob);
-  // Compare labels from the rightmost; within a label, octet by octet in lower case,
-  // a shorter label sorting first when it is a prefix of the other.
+  // RFC 4034 section 6.1: compare labels from the rightmost; within a label, octet
+  // by octet in lower case, a shorter label sorting first when it is a prefix of
+  // the other.
   while (na > 0 && nb > 0) {
     --na;
     --nb;
@@ -237,6 +240,7 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
         std::string_view(a.wire_).substr(oa[na] + 1U, static_cast<std::uint8_t>(a.wire_[oa[na]]));
     const std::string_view lb =
         std::string_view(b.wire_).substr(ob[nb] + 1U, static_cast<std::uint8_t>(b.wire_[ob[nb]]));
+    if (la == lb) continue;  // one memcmp for the shared suffix labels, in any case
     std::size_t n = std::min(la.size(), lb.size());
     for (std::size_t i = 0; i < n; ++i) {
       auto ca = asciiLower(static_cast<std::uint8_t>(la[i]));
