@@ -417,7 +417,8 @@ bool StorePublisher::publish(ZoneState& state, std::uint64_t StorePublisherStats
             auto it = state.sets.lower_bound(SetKey{up, 0});
             if (it != state.sets.end() && it->first.first == up) break;  // has data
             if (hasDescendants(state, up)) break;
-            if (std::binary_search(touched->begin(), touched->end(), up) || !emptiedAbove.insert(up).second) break;
+            if (std::binary_search(touched->begin(), touched->end(), up) || !emptiedAbove.insert(up).second)
+              break;
             updates.push_back({up, {}, false});
           }
         }
