@@ -184,16 +184,18 @@ void StorePublisher::poll() {
   }
   const auto& zones = std::get<0>(list);
   std::set<std::string> present;
-  for (const auto& z : zones) {
-    present.insert(z.id);
-    auto it = zones_.find(z.id);
-    if (it == zones_.end() ? !originTaken(z.name, z.id) : it->second.serial != z.serial) syncZone(z.id);
-  }
+  for (const auto& z : zones) present.insert(z.id);
+  // Deleted zones first: a zone of the same name that waited behind one of
+  // them is taken in the same pass.
   std::vector<std::string> gone;
   for (const auto& [id, state] : zones_) {
     if (!present.contains(id)) gone.push_back(id);
   }
   for (const auto& id : gone) dropZone(id);
+  for (const auto& z : zones) {
+    auto it = zones_.find(z.id);
+    if (it == zones_.end() ? !originTaken(z.name, z.id) : it->second.serial != z.serial) syncZone(z.id);
+  }
   std::erase_if(skipped_, [&](const std::string& id) { return !present.contains(id); });
 }
 
@@ -228,6 +230,8 @@ void StorePublisher::syncZone(const std::string& zoneId) {
       if (skipped_.insert(zoneId).second) {
         logLine(fmt::format("hosted zone {} ({}) not served: another zone with that name is served",
                             zone.name.toText(), zoneId));
+        // Its changes are INSYNC without waiting for this server.
+        store_.markDeclinedBy(options_.serverName, zoneId);
       }
       return;
     }
@@ -496,6 +500,9 @@ void StorePublisher::dropZone(const std::string& zoneId) {
   logLine(fmt::format("zone {} ({}) deleted: no longer served", it->second.origin.toText(), zoneId));
   zones_.erase(it);
   setPublished(zoneId, std::nullopt);
+  // A zone of the same name that waited behind this one is served now.
+  const std::vector<std::string> waiting(skipped_.begin(), skipped_.end());
+  for (const auto& id : waiting) syncZone(id);
 }
 
 void StorePublisher::setPublished(const std::string& zoneId, std::optional<std::uint32_t> serial) {

@@ -25,6 +25,11 @@ CREATE TABLE IF NOT EXISTS served(
   serial INTEGER NOT NULL,
   PRIMARY KEY(server, zone)
 );
+CREATE TABLE IF NOT EXISTS declined(
+  server TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  PRIMARY KEY(server, zone)
+);
 )";
 
 bool processExists(std::int64_t pid) {
@@ -66,9 +71,11 @@ Status ServerRegistry::registerServer(std::string_view name) {
   sqlite::StatementScope scope(*db_);
   sqlite::Transaction txn(*db_);
   if (auto st = txn.begin(); !st) return st;
-  auto del = db_->prepare("DELETE FROM served WHERE server=?1");
-  if (!del) return del.error();
-  if (auto st = (*del)->bind(1, name).run(); !st) return st;
+  for (const char* sql : {"DELETE FROM served WHERE server=?1", "DELETE FROM declined WHERE server=?1"}) {
+    auto del = db_->prepare(sql);
+    if (!del) return del.error();
+    if (auto st = (*del)->bind(1, name).run(); !st) return st;
+  }
   if (auto st = insert(name); !st) return st;
   return txn.commit();
 }
@@ -95,7 +102,30 @@ Status ServerRegistry::forget(std::string_view name) {
 Status ServerRegistry::unregisterServer(std::string_view name) {
   std::lock_guard lock(mutex_);
   sqlite::StatementScope scope(*db_);
+  auto del = db_->prepare("DELETE FROM declined WHERE server=?1");
+  if (!del) return del.error();
+  if (auto st = (*del)->bind(1, name).run(); !st) return st;
   return forget(name);
+}
+
+Status ServerRegistry::markDeclined(std::string_view name, std::string_view zoneId) {
+  std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
+  auto put = db_->prepare("INSERT OR IGNORE INTO declined(server, zone) VALUES(?1, ?2)");
+  if (!put) return put.error();
+  return (*put)->bind(1, name).bind(2, zoneId).run();
+}
+
+Result<std::set<std::string, std::less<>>> ServerRegistry::decliners(std::string_view zoneId) {
+  std::lock_guard lock(mutex_);
+  sqlite::StatementScope scope(*db_);
+  auto get = db_->prepare("SELECT server FROM declined WHERE zone=?1");
+  if (!get) return get.error();
+  (*get)->bind(1, zoneId);
+  std::set<std::string, std::less<>> out;
+  while ((*get)->step()) out.emplace((*get)->columnText(0));
+  if (!(*get)->status()) return (*get)->status().error();
+  return out;
 }
 
 Status ServerRegistry::markServed(std::string_view name, std::string_view zoneId, std::uint32_t serial) {
@@ -116,6 +146,9 @@ Status ServerRegistry::markServed(std::string_view name, std::string_view zoneId
   auto put = db_->prepare("INSERT OR REPLACE INTO served(server, zone, serial) VALUES(?1, ?2, ?3)");
   if (!put) return put.error();
   if (auto st = (*put)->bind(1, name).bind(2, zoneId).bind(3, std::int64_t{serial}).run(); !st) return st;
+  auto undecline = db_->prepare("DELETE FROM declined WHERE server=?1 AND zone=?2");
+  if (!undecline) return undecline.error();
+  if (auto st = (*undecline)->bind(1, name).bind(2, zoneId).run(); !st) return st;
   return txn.commit();
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,12 @@ class ServerRegistry {
   // The server now answers with `serial` for the zone (kept only when later
   // than what it reported before, RFC 1982).
   Status markServed(std::string_view name, std::string_view zoneId, std::uint32_t serial);
+  // The server does not serve the zone (a name conflict); kept until it
+  // registers afresh, unregisters, or reports the zone served. A server dropped
+  // as stale and live again keeps it (it still declines the zone).
+  Status markDeclined(std::string_view name, std::string_view zoneId);
+  // Servers that declined the zone.
+  Result<std::set<std::string, std::less<>>> decliners(std::string_view zoneId);
   // Live servers and what they serve; registrations of dead processes are removed.
   Result<Served> live();
 

@@ -957,11 +957,15 @@ StoreResult<ChangeInfo> SqliteZoneStore::getChange(std::string_view changeId) {
     info.status = ChangeStatus::InSync;
     return info;
   }
-  // INSYNC once every live server serves this serial or a later one.
+  // INSYNC once every live server that serves the zone serves this serial or
+  // a later one; servers that declined the zone (its name is served from
+  // another hosted zone there) are not waited for.
   auto live = registry_->live();
-  bool all = live.ok();
-  if (live) {
+  auto decliners = registry_->decliners(info.zoneId);
+  bool all = live.ok() && decliners.ok();
+  if (all) {
     for (const auto& [server, zones] : *live) {
+      if (decliners->contains(server)) continue;
       auto it = zones.find(info.zoneId);
       if (it == zones.end() || !serialAtOrAfter(it->second, info.serial)) {
         all = false;
@@ -1000,6 +1004,10 @@ void SqliteZoneStore::heartbeat(std::string_view server) { (void)registry_->hear
 
 void SqliteZoneStore::markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
   (void)registry_->markServed(server, zoneId, serial);
+}
+
+void SqliteZoneStore::markDeclinedBy(std::string_view server, std::string_view zoneId) {
+  (void)registry_->markDeclined(server, zoneId);
 }
 
 void SqliteZoneStore::markServed(std::string_view zoneId, std::uint32_t serial) {

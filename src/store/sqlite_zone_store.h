@@ -89,6 +89,7 @@ class SqliteZoneStore final : public ZoneStore {
   void registerServer(std::string_view server) override;
   void unregisterServer(std::string_view server) override;
   void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) override;
+  void markDeclinedBy(std::string_view server, std::string_view zoneId) override;
   void heartbeat(std::string_view server) override;
   StoreResult<std::vector<JournalEntry>> journal(std::string_view zoneId, std::uint32_t sinceSerial) override;
   void setListener(ChangeListener listener) override;

@@ -193,8 +193,8 @@ class ZoneStore {
   // (registered by its first report).
   virtual void markServed(std::string_view zoneId, std::uint32_t serial) = 0;
   // Servers register by name; with none registered, changes are INSYNC as
-  // soon as they commit. Registrations live in memory (servers report again
-  // after a restart).
+  // soon as they commit (SqliteZoneStore keeps registrations in ServerRegistry,
+  // beside the store, so that every process on the data directory sees them).
   virtual void registerServer(std::string_view server) { (void)server; }
   virtual void unregisterServer(std::string_view server) { (void)server; }
   // A registered server is still up (call every ServerRegistry::kHeartbeatSeconds).
@@ -202,6 +202,13 @@ class ZoneStore {
   virtual void markServedBy(std::string_view server, std::string_view zoneId, std::uint32_t serial) {
     (void)server;
     markServed(zoneId, serial);
+  }
+  // The server does not serve this zone (another hosted zone of the same name
+  // is served there): its changes do not wait for that server. Undone by the
+  // server's next markServedBy for the zone.
+  virtual void markDeclinedBy(std::string_view server, std::string_view zoneId) {
+    (void)server;
+    (void)zoneId;
   }
 
   // Journal entries of a zone with serial after `sinceSerial` (RFC 1982), in

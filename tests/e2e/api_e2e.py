@@ -152,6 +152,15 @@ def send(endpoint, req, body_override=None):
     return raw_request(endpoint, prepared.method, path, body or b"", dict(prepared.headers))
 
 
+def self_signed_cert(directory):
+    """A one-day self-signed certificate for 127.0.0.1 (openssl): (cert path, key path)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 def read_text(path):
     """The file's text ("" while it does not exist)."""
     try:
@@ -608,10 +617,7 @@ class TlsE2E(unittest.TestCase):
             self.skipTest("openssl not installed")
         d = tempfile.mkdtemp(prefix="zk_api_tls_")
         try:
-            cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
-                            cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                           check=True, capture_output=True)
+            cert, key = self_signed_cert(d)
             admin = create_key(d, "admin")
             server = Server(d, ["--tls-cert", cert, "--tls-key", key])
             try:
@@ -694,10 +700,7 @@ class ServeApiOptionsE2E(unittest.TestCase):
             self.skipTest("openssl not installed")
         d = tempfile.mkdtemp(prefix="zk_serve_tls_")
         try:
-            cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
-                            cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                           check=True, capture_output=True)
+            cert, key = self_signed_cert(d)
             admin = create_key(d, "admin")
             log = os.path.join(d, "access.log")
             proc = subprocess.Popen([ZONEKEEPER, "serve", "--data", d, "--listen", "127.0.0.1:0", "--api-listen",

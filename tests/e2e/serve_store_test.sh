@@ -117,6 +117,29 @@ if command -v aws >/dev/null; then
   CHECKS=$((CHECKS + 1))
   grep -q '^zonekeeper_queries_total{transport="udp"}' <<<"$M" || fail "serve /metrics: DNS counters missing"
 
+  # A second hosted zone of the same name (Route53 allows it): this server
+  # serves the first and declines the second, whose changes must not stay
+  # PENDING waiting for it.
+  DUPZ=$(r53 create-hosted-zone --name $ZONE --caller-reference dup-$$ --query 'HostedZone.Id' --output text)
+  CHECKS=$((CHECKS + 1))
+  [[ $DUPZ == /hostedzone/* && $DUPZ != "$ZID" ]] || fail "second hosted zone of the same name: '$DUPZ'"
+  DCID=$(r53 change-resource-record-sets --hosted-zone-id "$DUPZ" --query 'ChangeInfo.Id' --output text \
+    --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"dup.wiperinstall.rainx.com",
+      "Type":"A","TTL":30,"ResourceRecords":[{"Value":"192.0.2.78"}]}}]}')
+  STATUS=
+  for _ in $(seq 1 50); do
+    STATUS=$(r53 get-change --id "$DCID" --query 'ChangeInfo.Status' --output text)
+    [[ $STATUS == INSYNC ]] && break
+    sleep 0.1
+  done
+  CHECKS=$((CHECKS + 1))
+  [[ $STATUS == INSYNC ]] || fail "GetChange for a zone the server declines: $STATUS, expected INSYNC"
+  CHECKS=$((CHECKS + 1))
+  grep -q "not served: another zone with that name is served" "$TMP/log" || fail "serve did not log the declined zone"
+  r53 change-resource-record-sets --hosted-zone-id "$DUPZ" >/dev/null --change-batch '{"Changes":[{"Action":"DELETE",
+    "ResourceRecordSet":{"Name":"dup.wiperinstall.rainx.com","Type":"A","TTL":30,"ResourceRecords":[{"Value":"192.0.2.78"}]}}]}'
+  r53 delete-hosted-zone --id "$DUPZ" >/dev/null
+
   # A separate `zonekeeper api` process on the same store: its GetChange waits
   # for the serve process (registered in the store's server registry), so at
   # INSYNC dig must already see the change, with no retry.

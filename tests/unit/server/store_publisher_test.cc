@@ -139,6 +139,7 @@ class GatedStore final : public store::ZoneStore {
   void markServed(std::string_view id, std::uint32_t serial) override { markServedBy("local", id, serial); }
   void registerServer(std::string_view s) override { inner_.registerServer(s); }
   void unregisterServer(std::string_view s) override { inner_.unregisterServer(s); }
+  void markDeclinedBy(std::string_view server, std::string_view id) override { inner_.markDeclinedBy(server, id); }
   void markServedBy(std::string_view server, std::string_view id, std::uint32_t serial) override {
     auto zr = inner_.getZone(id);
     if (zr.index() == 0) {
@@ -266,6 +267,40 @@ TEST(StorePublisher, ReservedOriginsAreNotTakenOver) {
   std::lock_guard g(logMutex);
   ASSERT_FALSE(logs.empty());
   EXPECT_NE(logs[0].find("not served"), std::string::npos) << logs[0];
+}
+
+// Route53 allows two hosted zones of one name; a server serves one of them.
+// Changes to the other do not wait for that server (it declined the zone)
+// until it serves it, after the first is deleted.
+TEST(StorePublisher, ZonesTheServerDeclinesDoNotHoldChangesPending) {
+  TempDir dir;
+  auto s = openStore(dir.file("zones.db"));
+  zone::ZoneTable table;
+  StorePublisher pub(*s, table, quiet());
+  ASSERT_TRUE(pub.start().ok());
+  auto first = ok(s->createZone({name("dup.example."), "ref1", ""}));
+  ASSERT_TRUE(pub.waitPublished(first.id, first.serial, 5s));
+  auto second = ok(s->createZone({name("dup.example."), "ref2", ""}));
+  auto change =
+      ok(s->applyChanges(second.id, batch({create(rset("www.dup.example.", RRType::A, 60, {"192.0.2.9"}))})));
+  bool insync = false;
+  for (int i = 0; i < 500 && !insync; ++i) {
+    insync = ok(s->getChange(change.id)).status == ChangeStatus::InSync;
+    if (!insync) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(insync) << "a change to a zone no server serves stayed PENDING";
+  EXPECT_EQ(ok(s->getChange(second.changeId)).status, ChangeStatus::InSync);
+  EXPECT_FALSE(pub.publishedSerial(second.id).has_value());
+  EXPECT_TRUE(servedA(table, "dup.example.", "www.dup.example.").empty());  // the first zone is served
+  // The first goes: the server takes the second, and its changes wait for it again.
+  ok(s->deleteZone(first.id));
+  ASSERT_TRUE(pub.waitPublished(second.id, change.serial, 5s));
+  EXPECT_EQ(servedA(table, "dup.example.", "www.dup.example."), std::vector<std::string>{"192.0.2.9"});
+  auto later =
+      ok(s->applyChanges(second.id, batch({create(rset("b.dup.example.", RRType::A, 60, {"192.0.2.10"}))})));
+  ASSERT_TRUE(pub.waitPublished(second.id, later.serial, 5s));
+  EXPECT_EQ(ok(s->getChange(later.id)).status, ChangeStatus::InSync);
+  pub.stop();
 }
 
 TEST(StorePublisher, InsyncOnlyAfterTheServerAnswersWithTheChange) {

@@ -656,6 +656,35 @@ TEST_F(StoreTest, PendingUntilEveryServerServesIt) {
   store_->unregisterServer("dns-3");
 }
 
+// A server that declined a zone (another hosted zone of that name is served
+// there) is not waited for, until it reports the zone served or registers afresh.
+TEST_F(StoreTest, DeclinedZonesDoNotWaitForThatServer) {
+  store_->registerServer("dns-1");
+  store_->registerServer("dns-2");
+  auto info = ok(apply({create(rset("a.example.com.", RRType::A, 60, {"192.0.2.1"}))}));
+  store_->markServedBy("dns-1", id_, info.serial);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::Pending);
+  store_->markDeclinedBy("dns-2", id_);
+  EXPECT_EQ(ok(store_->getChange(info.id)).status, ChangeStatus::InSync);
+  // dns-2 serves the zone now: its changes wait for dns-2 again.
+  store_->markServedBy("dns-2", id_, info.serial);
+  auto next = ok(apply({create(rset("b.example.com.", RRType::A, 60, {"192.0.2.2"}))}));
+  store_->markServedBy("dns-1", id_, next.serial);
+  EXPECT_EQ(ok(store_->getChange(next.id)).status, ChangeStatus::Pending);
+  // Declined again, then registered afresh (a restart): waited for again.
+  store_->markDeclinedBy("dns-2", id_);
+  EXPECT_EQ(ok(store_->getChange(next.id)).status, ChangeStatus::InSync);
+  store_->registerServer("dns-2");
+  auto third = ok(apply({create(rset("c.example.com.", RRType::A, 60, {"192.0.2.3"}))}));
+  store_->markServedBy("dns-1", id_, third.serial);
+  EXPECT_EQ(ok(store_->getChange(third.id)).status, ChangeStatus::Pending);
+  // A decline names one zone only.
+  store_->markDeclinedBy("dns-2", "ZOTHER");
+  EXPECT_EQ(ok(store_->getChange(third.id)).status, ChangeStatus::Pending);
+  store_->unregisterServer("dns-2");
+  EXPECT_EQ(ok(store_->getChange(third.id)).status, ChangeStatus::InSync);
+}
+
 TEST_F(StoreTest, ServedSerialUsesRfc1982) {
   // Two steps: 2^32-1 is "before" 2 in RFC 1982 terms, 2^31 is after it.
   ok(apply({upsert(
