@@ -139,7 +139,9 @@ class GatedStore final : public store::ZoneStore {
   void markServed(std::string_view id, std::uint32_t serial) override { markServedBy("local", id, serial); }
   void registerServer(std::string_view s) override { inner_.registerServer(s); }
   void unregisterServer(std::string_view s) override { inner_.unregisterServer(s); }
-  void markDeclinedBy(std::string_view server, std::string_view id) override { inner_.markDeclinedBy(server, id); }
+  void markDeclinedBy(std::string_view server, std::string_view id) override {
+    inner_.markDeclinedBy(server, id);
+  }
   void markServedBy(std::string_view server, std::string_view id, std::uint32_t serial) override {
     auto zr = inner_.getZone(id);
     if (zr.index() == 0) {
