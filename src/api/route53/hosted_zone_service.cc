@@ -369,7 +369,6 @@ ApiResult<bool> HostedZoneService::changeTagsForResource(std::string_view resour
   if (std::get<store::TagResource>(kind) == store::TagResource::HealthCheck) {
     return makeError(404, "NoSuchHealthCheck", fmt::format("No health check exists with the ID {}", id));
   }
-  if (in.add.empty() && in.removeKeys.empty()) return invalidInput("AddTags or RemoveTagKeys must be given");
   for (const auto& [k, v] : in.add) {
     if (k.size() > 128) return invalidInput(fmt::format("tag key '{}' is longer than 128 characters", k));
     if (v.size() > 256)
@@ -377,6 +376,8 @@ ApiResult<bool> HostedZoneService::changeTagsForResource(std::string_view resour
   }
   auto z = zone(id);
   if (isError(z)) return std::get<ApiError>(z);
+  // Both AddTags and RemoveTagKeys are optional (botocore's model); neither is a no-op.
+  if (in.add.empty() && in.removeKeys.empty()) return true;
   auto r = store_.changeTags(store::TagResource::HostedZone, std::get<store::HostedZone>(z).id, in.add,
                              in.removeKeys);
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
