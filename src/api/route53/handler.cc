@@ -68,7 +68,8 @@ ApiResult<ApiResponse> Route53Handler::dispatch(const Route& route, const ApiReq
     }
     case Operation::ListHostedZones: {
       if (param(req, "delegationsetid")) return invalidInput("reusable delegation sets are not supported");
-      auto outResult = service_.listHostedZones(param(req, "marker"), param(req, "maxitems"));
+      auto outResult = service_.listHostedZones(param(req, "marker"), param(req, "maxitems"),
+                                                param(req, "hostedzonetype"));
       if (isError(outResult)) return std::get<ApiError>(outResult);
       auto& out = std::get<0>(outResult);
       return ok(xml::writeListHostedZones(out));
