@@ -91,9 +91,11 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   };
   // One function serves every request; `body` is the raw body, whatever its Content-Type.
   const std::size_t compressMin = options.compressMinBytes;
-  auto serve = [&pipeline, compressMin](const httplib::Request& req, httplib::Response& res,
-                                        std::string body) {
+  const bool tls = self->tls_;
+  auto serve = [&pipeline, compressMin, tls](const httplib::Request& req, httplib::Response& res,
+                                             std::string body) {
     RawRequest raw;
+    raw.tls = tls;
     raw.method = req.method;
     raw.target = req.target;
     for (const auto& [k, v] : req.headers) {
