@@ -51,7 +51,8 @@ class ZoneListingTest : public ::testing::TestWithParam<bool> {  // true: SQLite
   }
 
   std::string createZone(const std::string& name) {
-    auto r = service_->createHostedZone({name, "ref" + std::to_string(++refs_), std::nullopt, false, false, {}});
+    auto r =
+        service_->createHostedZone({name, "ref" + std::to_string(++refs_), std::nullopt, false, false, {}});
     EXPECT_FALSE(isError(r)) << name << ": " << std::get<ApiError>(r).message;
     return isError(r) ? "" : std::get<CreateHostedZoneOutput>(r).zone.id;
   }
@@ -118,8 +119,8 @@ TEST_P(ZoneListingTest, ByNameUsesRoute53Order) {
                         "a\\041b.test", "A.B.Other", "z.a.test"}) {
     createZone(n);
   }
-  const std::vector<std::string> want = {"a.b.other.", "test.",     "0.test.",       "a-b.test.",
-                                         "a.test.",    "x.a.test.", "z.a.test.",     "a0.test.",
+  const std::vector<std::string> want = {"a.b.other.",    "test.",     "0.test.",   "a-b.test.",
+                                         "a.test.",       "x.a.test.", "z.a.test.", "a0.test.",
                                          "a\\041b.test.", "a_b.test.", "c.test."};
   const auto all = byName(100);
   EXPECT_EQ(names(all), want);
@@ -134,7 +135,8 @@ TEST_P(ZoneListingTest, ByNameUsesRoute53Order) {
   // A name that is no zone starts at the next one in this order.
   EXPECT_EQ(names(byName(100, std::string("b.a.test"))),
             (std::vector<std::string>(want.begin() + 5, want.end())));
-  EXPECT_EQ(names(byName(100, std::string("a.test."))), (std::vector<std::string>(want.begin() + 4, want.end())));
+  EXPECT_EQ(names(byName(100, std::string("a.test."))),
+            (std::vector<std::string>(want.begin() + 4, want.end())));
   EXPECT_EQ(names(byName(100, std::string("zzz"))), std::vector<std::string>{});
   EXPECT_EQ(byName(100, std::string("aaa")), all);
 }
