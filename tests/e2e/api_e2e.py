@@ -198,7 +198,9 @@ class ApiE2E(unittest.TestCase):
         r = self.r53.create_hosted_zone(Name="life.example", CallerReference="life-1",
                                         HostedZoneConfig={"Comment": "first", "PrivateZone": False})
         self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 201)
-        self.assertTrue(r["Location"].endswith(r["HostedZone"]["Id"]))
+        # An absolute URL from the Host header botocore sent (the API reference: "the unique URL
+        # representing the new hosted zone").
+        self.assertEqual(r["Location"], self.server.endpoint + "/2013-04-01" + r["HostedZone"]["Id"])
         self.assertEqual(r["HostedZone"]["Name"], "life.example.")
         # INSYNC once every registered DNS server serves it (none here: at once).
         self.assertIn(r["ChangeInfo"]["Status"], ("PENDING", "INSYNC"))
@@ -293,6 +295,100 @@ class ApiE2E(unittest.TestCase):
         self.assertEqual((p["ResourceRecordSets"][0]["Name"], p["ResourceRecordSets"][0]["Type"]),
                          ("h010.page00.test.", "TXT"))
         self.assertEqual((p["NextRecordName"], p["NextRecordType"]), ("h012.page00.test.", "A"))
+
+    def test_list_by_name_in_route53_order(self):
+        # The API reference: labels reversed, compared as escaped text with the trailing dot ("ord.a-b."
+        # before "ord.a." since '-' < '.'), then by ID. Every zone of this test ends in ".ord.", so they are
+        # contiguous in the listing whatever other tests created.
+        names = ["c.ord", "a.ord", "x.a.ord", "a-b.ord", "0.ord", "a0.ord", "a_b.ord", "a\\041b.ord", "ord"]
+        ids = {}
+        for n in names:
+            ids[self.new_zone(n)] = n
+        want = ["ord.", "0.ord.", "a-b.ord.", "a.ord.", "x.a.ord.", "a0.ord.", "a\\041b.ord.", "a_b.ord.", "c.ord."]
+
+        def ours(zones):
+            return [z["Name"] for z in zones if z["Id"].split("/")[-1] in ids]
+
+        r = self.r53.list_hosted_zones_by_name(DNSName="ord")
+        self.assertEqual(ours(r["HostedZones"]), want)
+        self.assertEqual([z["Name"] for z in r["HostedZones"]][:len(want)], want)
+        # Starting at a-b.ord lists a.ord and x.a.ord after it (they were skipped when the order was RFC 4034's).
+        r = self.r53.list_hosted_zones_by_name(DNSName="a-b.ord", MaxItems="3")
+        self.assertEqual([z["Name"] for z in r["HostedZones"]], want[2:5])
+        self.assertTrue(r["IsTruncated"])
+        self.assertEqual(r["NextDNSName"], "a0.ord.")
+        # One zone per page through NextDNSName/NextHostedZoneId visits the same sequence.
+        seen, start = [], {"DNSName": "ord"}
+        for _ in range(30):
+            page = self.r53.list_hosted_zones_by_name(MaxItems="1", **start)
+            seen += [z["Name"] for z in page["HostedZones"]]
+            if not page["IsTruncated"] or not seen[-1].endswith("ord."):
+                break
+            start = {"DNSName": page["NextDNSName"], "HostedZoneId": page["NextHostedZoneId"]}
+        self.assertEqual([n for n in seen if n.endswith(".ord.") or n == "ord."], want)
+        # ListHostedZones lists in the same order.
+        listed = []
+        for page in self.r53.get_paginator("list_hosted_zones").paginate(PaginationConfig={"PageSize": 2}):
+            listed += page["HostedZones"]
+        self.assertEqual(ours(listed), want)
+
+    def test_list_hosted_zones_by_type(self):
+        zid = self.new_zone("public.type.test")
+        self.assertIn(zid, [z["Id"].split("/")[-1] for z in self.r53.list_hosted_zones()["HostedZones"]])
+        # Every zone here is public.
+        r = self.r53.list_hosted_zones(HostedZoneType="PrivateHostedZone")
+        self.assertEqual(r["HostedZones"], [])
+        self.assertFalse(r["IsTruncated"])
+        # The API reference's only valid value is PrivateHostedZone (botocore does not check enums).
+        code, status, message = error_code(self.r53.list_hosted_zones, HostedZoneType="PublicHostedZone")
+        self.assertEqual((code, status), ("InvalidInput", 400))
+        self.assertIn("PrivateHostedZone", message)
+
+    def test_optional_bodies(self):
+        r = self.r53.create_hosted_zone(Name="comment.opt.test", CallerReference="opt-%d" % time.monotonic_ns(),
+                                        HostedZoneConfig={"Comment": "first"})
+        zid = r["HostedZone"]["Id"]
+        self.assertEqual(self.r53.get_hosted_zone(Id=zid)["HostedZone"]["Config"]["Comment"], "first")
+        # Without Comment botocore sends no body; Route53 deletes the comment.
+        self.r53.update_hosted_zone_comment(Id=zid)
+        self.assertNotIn("Comment", self.r53.get_hosted_zone(Id=zid)["HostedZone"]["Config"])
+        self.r53.update_hosted_zone_comment(Id=zid, Comment="second")
+        self.assertEqual(self.r53.get_hosted_zone(Id=zid)["HostedZone"]["Config"]["Comment"], "second")
+        # A request element without <Comment> does the same.
+        ep = self.server.endpoint
+        status, body = send(ep, signed_request(ep, self.admin, "POST", "/2013-04-01" + zid, body=(
+            b'<UpdateHostedZoneCommentRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"/>')))
+        self.assertEqual(status, 200, body)
+        self.assertNotIn("Comment", self.r53.get_hosted_zone(Id=zid)["HostedZone"]["Config"])
+        # ChangeTagsForResource with neither AddTags nor RemoveTagKeys: accepted, nothing changes.
+        short = zid.split("/")[-1]
+        self.r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=short,
+                                          AddTags=[{"Key": "k", "Value": "v"}])
+        self.r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=short)
+        tags = self.r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=short)
+        self.assertEqual(tags["ResourceTagSet"]["Tags"], [{"Key": "k", "Value": "v"}])
+
+    def test_oversized_body_is_route53_xml(self):
+        import http.client
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        for method in ("POST", "DELETE"):
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                try:
+                    conn.request(method, "/2013-04-01/hostedzone", body=b"x" * (5 * 1024 * 1024),
+                                 headers={"Content-Type": "application/xml"})
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the server may answer before it has read the whole body
+                resp = conn.getresponse()
+                body = resp.read()
+                self.assertEqual(resp.status, 413, method)
+                self.assertRegex(resp.getheader("x-amz-request-id") or "", r"^[0-9a-f-]{36}$", method)
+                root = ET.fromstring(body)
+                self.assertEqual(root.find(NS + "Error/" + NS + "Code").text, "InvalidInput")
+                self.assertIn("4194304", root.find(NS + "Error/" + NS + "Message").text)
+                self.assertEqual(root.find(NS + "RequestId").text, resp.getheader("x-amz-request-id"))
+            finally:
+                conn.close()
 
     # ---- error codes ----
 
@@ -583,6 +679,11 @@ class ApiE2E(unittest.TestCase):
         dup = aws("change-resource-record-sets", "--hosted-zone-id", zid, "--change-batch", "file://" + batch,
                   check=False)
         self.assertIn("InvalidChangeBatch", dup.stderr)
+        aws("update-hosted-zone-comment", "--id", zid, "--comment", "note")
+        self.assertEqual(aws("get-hosted-zone", "--id", zid)["HostedZone"]["Config"]["Comment"], "note")
+        aws("update-hosted-zone-comment", "--id", zid)
+        self.assertNotIn("Comment", aws("get-hosted-zone", "--id", zid)["HostedZone"]["Config"])
+        self.assertEqual(aws("list-hosted-zones", "--hosted-zone-type", "PrivateHostedZone")["HostedZones"], [])
 
 
 class RestartE2E(unittest.TestCase):
@@ -623,7 +724,9 @@ class TlsE2E(unittest.TestCase):
             try:
                 self.assertEqual(server.scheme, "https")
                 r53 = client(server.endpoint, admin, verify=cert)
-                r53.create_hosted_zone(Name="tls.test", CallerReference="tls")
+                created = r53.create_hosted_zone(Name="tls.test", CallerReference="tls")
+                self.assertEqual(created["Location"], server.endpoint + "/2013-04-01" + created["HostedZone"]["Id"])
+                self.assertTrue(created["Location"].startswith("https://"))
                 self.assertEqual(r53.get_hosted_zone_count()["HostedZoneCount"], 1)
             finally:
                 server.stop()

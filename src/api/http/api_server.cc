@@ -27,6 +27,23 @@ struct InFlight {
 };
 thread_local InFlight tInFlight;
 
+// A Route53 error answered here, before the pipeline (which adds the request id
+// to everything it answers).
+void refuse(httplib::Response& res, const ApiError& error) {
+  const std::string requestId = newRequestId();
+  const ApiResponse out = errorResponse(error, requestId);
+  tInFlight.errorCode = out.errorCode;
+  res.status = out.status;
+  res.set_header("x-amz-request-id", requestId);
+  res.set_content(out.body, "text/xml");
+}
+
+// Route53 documents no error for an oversized body; InvalidInput with the
+// limit, under HTTP's own status for it (RFC 9110 section 15.5.14).
+ApiError bodyTooLarge(std::size_t maxBody) {
+  return makeError(413, "InvalidInput", fmt::format("the request body exceeds {} octets", maxBody));
+}
+
 }  // namespace
 
 Result<std::pair<std::string, int>> parseListenAddress(std::string_view text) {
@@ -91,9 +108,11 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
   };
   // One function serves every request; `body` is the raw body, whatever its Content-Type.
   const std::size_t compressMin = options.compressMinBytes;
-  auto serve = [&pipeline, compressMin](const httplib::Request& req, httplib::Response& res,
-                                        std::string body) {
+  const bool tls = self->tls_;
+  auto serve = [&pipeline, compressMin, tls](const httplib::Request& req, httplib::Response& res,
+                                             std::string body) {
     RawRequest raw;
+    raw.tls = tls;
     raw.method = req.method;
     raw.target = req.target;
     for (const auto& [k, v] : req.headers) {
@@ -138,11 +157,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     if (req.is_multipart_form_data()) {
       // cpp-httplib only hands multipart bodies out part by part, not as the raw
       // octets the signature covers.
-      const ApiResponse out = errorResponse(
-          invalidInput("multipart/form-data bodies are not accepted; send the XML document as the body"),
-          newRequestId());
-      res.status = out.status;
-      res.set_content(out.body, "text/xml");
+      refuse(res,
+             invalidInput("multipart/form-data bodies are not accepted; send the XML document as the body"));
       return;
     }
     std::string body;
@@ -157,7 +173,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     });
     // cpp-httplib stops at its payload limit and reports an incomplete read.
     if (tooLarge || !complete) {
-      res.status = 413;
+      refuse(res, bodyTooLarge(maxBody));
       return;
     }
     serve(req, res, std::move(body));
@@ -199,6 +215,15 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
       }
     });
   }
+  // Should cpp-httplib answer a 413 by itself (it reads the body of routes
+  // without a ContentReader before routing), it gets Route53's error XML too.
+  srv.set_error_handler(
+      httplib::Server::HandlerWithResponse([maxBody](const httplib::Request&, httplib::Response& res) {
+        if (res.status != 413 || res.has_header("x-amz-request-id"))
+          return httplib::Server::HandlerResponse::Unhandled;
+        refuse(res, bodyTooLarge(maxBody));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   // Every path, also one whose decoded form holds a line break ("." would not
   // match it, and cpp-httplib would answer a bare 404 instead of Route53's XML).
   static constexpr const char* kAnyPath = R"([\s\S]*)";

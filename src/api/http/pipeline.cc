@@ -1,5 +1,6 @@
 #include "api/http/pipeline.h"
 
+#include <strings.h>
 #include <array>
 
 #include <fmt/format.h>
@@ -81,6 +82,13 @@ ApiResponse ApiPipeline::handle(const RawRequest& raw) {
     req.query.emplace(auth::percentDecode(key), auth::percentDecode(value));
   });
   req.body = raw.body;
+  req.scheme = raw.tls ? "https" : "http";
+  for (const auto& [k, v] : raw.headers) {
+    if (k.size() == 4 && strncasecmp(k.c_str(), "host", 4) == 0) {
+      req.host = v;
+      break;
+    }
+  }
   ApiResponse out = handler_.handle(req, authorize, requestId);
   out.accessKeyId = caller->key.id;
   return finish(std::move(out));

@@ -20,6 +20,7 @@ struct RawRequest {
   std::string target;  // request-target as sent: percent-encoded path [+ '?' + query]
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool tls = false;  // served over HTTPS (for absolute URLs in responses)
 };
 
 class ApiPipeline {

@@ -1,5 +1,7 @@
 #include "api/route53/handler.h"
 
+#include <algorithm>
+
 #include "api/route53/xml_codec.h"
 
 namespace zk::api {
@@ -18,7 +20,22 @@ ApiResponse ok(std::string body, int status = 200) {
   return r;
 }
 
+// RFC 3986 section 3.2.2-3.2.3: host (reg-name or IP literal) and port
+// characters. A Host header with anything else gives a relative Location.
+bool plausibleHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-._~!$&'()*+,;=:[]%").find(c) != std::string_view::npos;
+  });
+}
+
 }  // namespace
+
+std::string locationUrl(const ApiRequest& request, std::string_view path) {
+  if (!plausibleHost(request.host)) return std::string(path);
+  return request.scheme + "://" + request.host + std::string(path);
+}
 
 ApiResponse errorResponse(const ApiError& error, std::string_view requestId) {
   ApiResponse r;
@@ -57,7 +74,8 @@ ApiResult<ApiResponse> Route53Handler::dispatch(const Route& route, const ApiReq
       if (isError(outResult)) return std::get<ApiError>(outResult);
       auto& out = std::get<0>(outResult);
       ApiResponse resp = ok(xml::writeCreateHostedZone(out), 201);
-      resp.headers.emplace_back("Location", "/2013-04-01" + xml::zoneIdPath(out.zone.id));
+      // "The unique URL representing the new hosted zone" (the API reference).
+      resp.headers.emplace_back("Location", locationUrl(req, "/2013-04-01" + xml::zoneIdPath(out.zone.id)));
       return resp;
     }
     case Operation::GetHostedZone: {
@@ -68,7 +86,8 @@ ApiResult<ApiResponse> Route53Handler::dispatch(const Route& route, const ApiReq
     }
     case Operation::ListHostedZones: {
       if (param(req, "delegationsetid")) return invalidInput("reusable delegation sets are not supported");
-      auto outResult = service_.listHostedZones(param(req, "marker"), param(req, "maxitems"));
+      auto outResult = service_.listHostedZones(param(req, "marker"), param(req, "maxitems"),
+                                                param(req, "hostedzonetype"));
       if (isError(outResult)) return std::get<ApiError>(outResult);
       auto& out = std::get<0>(outResult);
       return ok(xml::writeListHostedZones(out));

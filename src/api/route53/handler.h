@@ -22,6 +22,10 @@ struct ApiRequest {
   std::string path;                          // percent-decoded
   std::map<std::string, std::string> query;  // percent-decoded; first value of each name
   std::string body;
+  // The Host header as sent (empty without one) and the scheme the API is
+  // served with: CreateHostedZone's Location is built from them.
+  std::string host;
+  std::string scheme = "http";
 };
 
 struct ApiResponse {
@@ -55,5 +59,10 @@ class Route53Handler {
 };
 
 ApiResponse errorResponse(const ApiError& error, std::string_view requestId);
+
+// An absolute URL for `path` from the request's scheme and Host header
+// ("http://127.0.0.1:8053/2013-04-01/hostedzone/Z1"); `path` as it is when the
+// request has no usable Host header.
+std::string locationUrl(const ApiRequest& request, std::string_view path);
 
 }  // namespace zk::api

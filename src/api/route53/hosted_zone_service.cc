@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/route53/text.h"
+#include "store/route53_names.h"
 
 namespace zk::api {
 namespace {
@@ -29,6 +30,29 @@ ApiResult<std::size_t> parseMaxItems(std::optional<std::string_view> text, std::
 
 bool typeAllowed(wire::RRType type) {
   return !wire::isMetaType(type) && type != wire::RRType::ALIAS && type != wire::RRType::OPT;
+}
+
+// ListHostedZonesByName's order (the API reference): names with the labels
+// reversed, compared as Route53's escaped text with the trailing dot
+// ("test.a-b." before "test.a.": '-' < '.'), then hosted zone IDs. The stores
+// list in this order (store::route53NameKey); sorting again keeps the paging
+// right whatever a store does.
+struct KeyedZone {
+  std::string key;
+  store::HostedZone zone;
+};
+
+std::vector<KeyedZone> inListingOrder(std::vector<store::HostedZone> zones) {
+  std::vector<KeyedZone> out;
+  out.reserve(zones.size());
+  for (auto& z : zones) {
+    std::string key = store::route53NameKey(z.name);
+    out.push_back({std::move(key), std::move(z)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const KeyedZone& a, const KeyedZone& b) {
+    return a.key != b.key ? a.key < b.key : a.zone.id < b.zone.id;
+  });
+  return out;
 }
 
 ApiError noSuchZone(std::string_view id) {
@@ -101,25 +125,38 @@ ApiResult<CreateHostedZoneOutput> HostedZoneService::createHostedZone(const Crea
 ApiResult<store::HostedZone> HostedZoneService::getHostedZone(std::string_view id) { return zone(id); }
 
 ApiResult<ListHostedZonesOutput> HostedZoneService::listHostedZones(
-    std::optional<std::string_view> marker, std::optional<std::string_view> maxItems) {
+    std::optional<std::string_view> marker, std::optional<std::string_view> maxItems,
+    std::optional<std::string_view> hostedZoneType) {
   auto max = parseMaxItems(maxItems, 100, 100);
   if (isError(max)) return std::get<ApiError>(max);
+  // hostedzonetype: the API reference's only valid value is PrivateHostedZone.
+  bool privateOnly = false;
+  if (hostedZoneType) {
+    if (*hostedZoneType != "PrivateHostedZone") {
+      return invalidInput(fmt::format(
+          "HostedZoneType '{}' is not valid; the only valid value is PrivateHostedZone", *hostedZoneType));
+    }
+    privateOnly = true;
+  }
   auto r = store_.listZones();
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
-  auto& zones = std::get<std::vector<store::HostedZone>>(r);
+  auto zones = inListingOrder(std::get<std::vector<store::HostedZone>>(std::move(r)));
+  if (privateOnly) {
+    std::erase_if(zones, [](const KeyedZone& z) { return !z.zone.privateZone; });
+  }
   ListHostedZonesOutput out;
   out.maxItems = std::get<std::size_t>(max);
   std::size_t start = 0;
   if (marker) {
     out.marker = std::string(*marker);
     const auto id = stripIdPrefix(*marker, "/hostedzone/");
-    auto it = std::find_if(zones.begin(), zones.end(), [&](const auto& z) { return z.id == id; });
+    auto it = std::find_if(zones.begin(), zones.end(), [&](const auto& z) { return z.zone.id == id; });
     if (it == zones.end()) return invalidInput(fmt::format("Marker '{}' is not a hosted zone ID", *marker));
     start = static_cast<std::size_t>(it - zones.begin());
   }
   const std::size_t end = std::min(zones.size(), start + out.maxItems);
-  for (std::size_t i = start; i < end; ++i) out.zones.push_back(std::move(zones[i]));
-  if (end < zones.size()) out.nextMarker = zones[end].id;
+  for (std::size_t i = start; i < end; ++i) out.zones.push_back(std::move(zones[i].zone));
+  if (end < zones.size()) out.nextMarker = zones[end].zone.id;
   return out;
 }
 
@@ -131,33 +168,29 @@ ApiResult<ListHostedZonesByNameOutput> HostedZoneService::listHostedZonesByName(
   ListHostedZonesByNameOutput out;
   out.maxItems = std::get<std::size_t>(max);
   if (hostedZoneId && !dnsName) return invalidInput("HostedZoneId requires DNSName");
+  std::string startKey;
   if (dnsName) {
     auto name = parseRoute53Name(*dnsName);
     if (!name) return makeError(400, "InvalidDomainName", name.error().message);
     out.dnsName = *name;
+    startKey = store::route53NameKey(*name);
   }
   if (hostedZoneId) out.hostedZoneId = std::string(stripIdPrefix(*hostedZoneId, "/hostedzone/"));
   auto r = store_.listZones();
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
-  auto& zones = std::get<std::vector<store::HostedZone>>(r);
-  // Route53 orders by name with the labels reversed (com.example.www), then by ID:
-  // the canonical DNS order of RFC 4034 section 6.1 compares names the same way.
-  std::sort(zones.begin(), zones.end(), [](const auto& a, const auto& b) {
-    const auto c = a.name <=> b.name;
-    return c != 0 ? c < 0 : a.id < b.id;
-  });
-  auto before = [&](const store::HostedZone& z) {
+  auto zones = inListingOrder(std::get<std::vector<store::HostedZone>>(std::move(r)));
+  // The first zone at or after (DNSName, HostedZoneId) in the listing order.
+  auto before = [&](const KeyedZone& z) {
     if (!out.dnsName) return false;
-    const auto c = z.name <=> *out.dnsName;
-    if (c != 0) return c < 0;
-    return out.hostedZoneId && z.id < *out.hostedZoneId;
+    if (z.key != startKey) return z.key < startKey;
+    return out.hostedZoneId && z.zone.id < *out.hostedZoneId;
   };
   std::size_t i = 0;
   while (i < zones.size() && before(zones[i])) ++i;
-  for (; i < zones.size() && out.zones.size() < out.maxItems; ++i) out.zones.push_back(zones[i]);
+  for (; i < zones.size() && out.zones.size() < out.maxItems; ++i) out.zones.push_back(zones[i].zone);
   if (i < zones.size()) {
-    out.nextDnsName = zones[i].name;
-    out.nextHostedZoneId = zones[i].id;
+    out.nextDnsName = zones[i].zone.name;
+    out.nextHostedZoneId = zones[i].zone.id;
   }
   return out;
 }
@@ -369,7 +402,6 @@ ApiResult<bool> HostedZoneService::changeTagsForResource(std::string_view resour
   if (std::get<store::TagResource>(kind) == store::TagResource::HealthCheck) {
     return makeError(404, "NoSuchHealthCheck", fmt::format("No health check exists with the ID {}", id));
   }
-  if (in.add.empty() && in.removeKeys.empty()) return invalidInput("AddTags or RemoveTagKeys must be given");
   for (const auto& [k, v] : in.add) {
     if (k.size() > 128) return invalidInput(fmt::format("tag key '{}' is longer than 128 characters", k));
     if (v.size() > 256)
@@ -377,6 +409,8 @@ ApiResult<bool> HostedZoneService::changeTagsForResource(std::string_view resour
   }
   auto z = zone(id);
   if (isError(z)) return std::get<ApiError>(z);
+  // Both AddTags and RemoveTagKeys are optional (botocore's model); neither is a no-op.
+  if (in.add.empty() && in.removeKeys.empty()) return true;
   auto r = store_.changeTags(store::TagResource::HostedZone, std::get<store::HostedZone>(z).id, in.add,
                              in.removeKeys);
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));

@@ -29,8 +29,10 @@ class HostedZoneService {
 
   ApiResult<CreateHostedZoneOutput> createHostedZone(const CreateHostedZoneInput& in);
   ApiResult<store::HostedZone> getHostedZone(std::string_view id);
+  // hostedZoneType: the `hostedzonetype` parameter (only "PrivateHostedZone" is valid).
   ApiResult<ListHostedZonesOutput> listHostedZones(std::optional<std::string_view> marker,
-                                                   std::optional<std::string_view> maxItems);
+                                                   std::optional<std::string_view> maxItems,
+                                                   std::optional<std::string_view> hostedZoneType = {});
   ApiResult<ListHostedZonesByNameOutput> listHostedZonesByName(std::optional<std::string_view> dnsName,
                                                                std::optional<std::string_view> hostedZoneId,
                                                                std::optional<std::string_view> maxItems);

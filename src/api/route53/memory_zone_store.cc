@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/route53/text.h"
+#include "store/route53_names.h"
 
 namespace zk::api {
 namespace {
@@ -98,11 +99,16 @@ store::StoreResult<store::HostedZone> MemoryZoneStore::getZone(std::string_view 
 store::StoreResult<std::vector<store::HostedZone>> MemoryZoneStore::listZones() {
   std::lock_guard lock(mu_);
   std::vector<store::HostedZone> out;
-  for (const auto& [id, z] : zones_) out.push_back(z.info);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    const auto c = a.name <=> b.name;
-    return c != 0 ? c < 0 : a.id < b.id;
+  // The SQLite store's order: Route53's name key (labels reversed, escaped
+  // text, trailing dot), then the id.
+  std::vector<std::pair<std::string, const store::HostedZone*>> keyed;
+  keyed.reserve(zones_.size());
+  for (const auto& [id, z] : zones_) keyed.emplace_back(store::route53NameKey(z.info.name), &z.info);
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->id < b.second->id;
   });
+  out.reserve(keyed.size());
+  for (const auto& [key, z] : keyed) out.push_back(*z);
   return out;
 }
 

@@ -39,6 +39,10 @@ std::string fullText(const pugi::xml_node& node) {
   return out;
 }
 
+// An empty body, or one of XML white space only (what a serializer writes for a
+// request without body members).
+bool isBlank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 struct Parsed {
   pugi::xml_document doc;
   pugi::xml_node root;
@@ -261,12 +265,17 @@ ApiResult<ChangeBatchInput> parseChangeResourceRecordSets(std::string_view body)
 }
 
 ApiResult<std::string> parseUpdateHostedZoneComment(std::string_view body) {
+  // Comment is optional: botocore sends no body without it, and Route53 then
+  // deletes the existing comment (the API reference, UpdateHostedZoneComment).
+  if (isBlank(body)) return std::string();
   Parsed p;
   if (auto r = load(body, "UpdateHostedZoneCommentRequest", p); isError(r)) return std::get<ApiError>(r);
   return text(child(p.root, "Comment"));
 }
 
 ApiResult<ChangeTagsInput> parseChangeTagsForResource(std::string_view body) {
+  // AddTags and RemoveTagKeys are both optional: no body changes nothing.
+  if (isBlank(body)) return ChangeTagsInput{};
   Parsed p;
   if (auto r = load(body, "ChangeTagsForResourceRequest", p); isError(r)) return std::get<ApiError>(r);
   ChangeTagsInput in;

@@ -299,6 +299,21 @@ TEST_F(ServiceTest, ListHostedZonesPagingAndByName) {
   EXPECT_EQ(code(service_.listHostedZonesByName(std::string_view("a..b"), {}, {})), "InvalidDomainName");
 }
 
+TEST_F(ServiceTest, UpdateCommentWithoutCommentClearsIt) {
+  auto r = service_.createHostedZone({"example.com", "r", std::string("first"), false, false, {}});
+  ASSERT_FALSE(isError(r));
+  const auto id = std::get<CreateHostedZoneOutput>(r).zone.id;
+  auto u = service_.updateHostedZoneComment(id, "second");
+  ASSERT_FALSE(isError(u));
+  EXPECT_EQ(std::get<store::HostedZone>(u).comment, "second");
+  auto cleared = service_.updateHostedZoneComment(id, "");
+  ASSERT_FALSE(isError(cleared));
+  EXPECT_EQ(std::get<store::HostedZone>(cleared).comment, "");
+  auto got = service_.getHostedZone(id);
+  ASSERT_FALSE(isError(got));
+  EXPECT_EQ(std::get<store::HostedZone>(got).comment, "");
+}
+
 TEST_F(ServiceTest, GetChangeAndNoSuchChange) {
   const auto z = createZone("example.com", "r");
   auto c = change(z, {{"CREATE", rrset("a.example.com", "A", 60, {"192.0.2.1"})}});
@@ -325,7 +340,12 @@ TEST_F(ServiceTest, Tags) {
   EXPECT_EQ(std::get<std::vector<TagSet>>(many).size(), 2u);
   EXPECT_EQ(code(service_.listTagsForResource("healthcheck", "h1")), "NoSuchHealthCheck");
   EXPECT_EQ(code(service_.listTagsForResource("bucket", "h1")), "InvalidInput");
-  EXPECT_EQ(code(service_.changeTagsForResource("hostedzone", z, {})), "InvalidInput");
+  // Neither AddTags nor RemoveTagKeys: accepted, nothing changes.
+  EXPECT_EQ(code(service_.changeTagsForResource("hostedzone", z, {})), "ok");
+  auto same = service_.listTagsForResource("hostedzone", z);
+  ASSERT_FALSE(isError(same));
+  EXPECT_EQ(std::get<TagSet>(same).tags, (store::Tags{{"env", "prod"}}));
+  EXPECT_EQ(code(service_.changeTagsForResource("hostedzone", "ZNOPE", {})), "NoSuchHostedZone");
   EXPECT_EQ(code(service_.changeTagsForResource("hostedzone", z, {{{std::string(129, 'k'), "v"}}, {}})),
             "InvalidInput");
 }

@@ -91,14 +91,65 @@ TEST_F(PipelineTest, CreateReturns201WithLocationAndRequestId) {
                                   "</CallerReference></CreateHostedZoneRequest>"));
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(r.operation, Operation::CreateHostedZone);
-  bool location = false;
+  pugi::xml_document d;
+  d.load_string(r.body.c_str());
+  const std::string id = d.child("CreateHostedZoneResponse").child("HostedZone").child_value("Id");
+  ASSERT_TRUE(id.starts_with("/hostedzone/Z"));
+  std::string location;
   bool requestId = false;
   for (const auto& [k, v] : r.headers) {
-    location = location || (k == "Location" && v.starts_with("/2013-04-01/hostedzone/Z"));
+    if (k == "Location") location = v;
     requestId = requestId || (k == "x-amz-request-id" && v.size() == 36);
   }
-  EXPECT_TRUE(location);
+  // An absolute URL from the signed Host header (the API reference: "the
+  // unique URL representing the new hosted zone").
+  EXPECT_EQ(location, "http://localhost:8053/2013-04-01" + id);
   EXPECT_TRUE(requestId);
+
+  auto overTls = sign(admin_, "POST", "/2013-04-01/hostedzone",
+                      "<CreateHostedZoneRequest><Name>example.org</Name><CallerReference>y"
+                      "</CallerReference></CreateHostedZoneRequest>");
+  overTls.tls = true;
+  auto t = pipeline_->handle(overTls);
+  ASSERT_EQ(t.status, 201) << t.body;
+  bool https = false;
+  for (const auto& [k, v] : t.headers)
+    https = https || (k == "Location" && v.starts_with("https://localhost:8053/2013-04-01/hostedzone/Z"));
+  EXPECT_TRUE(https);
+}
+
+TEST(LocationUrl, AbsoluteWithHostRelativeWithout) {
+  ApiRequest req;
+  req.host = "127.0.0.1:8053";
+  EXPECT_EQ(locationUrl(req, "/2013-04-01/hostedzone/Z1"), "http://127.0.0.1:8053/2013-04-01/hostedzone/Z1");
+  req.scheme = "https";
+  req.host = "[::1]:8443";
+  EXPECT_EQ(locationUrl(req, "/p"), "https://[::1]:8443/p");
+  req.host = "";
+  EXPECT_EQ(locationUrl(req, "/2013-04-01/hostedzone/Z1"), "/2013-04-01/hostedzone/Z1");
+  // Nothing that could end the header line or smuggle a path in.
+  for (const char* bad : {"a b", "a\r\nX: y", "a/b", "a?b", "a@b"}) {
+    req.host = bad;
+    EXPECT_EQ(locationUrl(req, "/p"), "/p") << bad;
+  }
+}
+
+TEST_F(PipelineTest, OptionalBodiesMayBeEmpty) {
+  const auto z = createZone(admin_, "example.com");
+  auto set = pipeline_->handle(sign(admin_, "POST", "/2013-04-01/hostedzone/" + z,
+                                    "<UpdateHostedZoneCommentRequest><Comment>hello</Comment>"
+                                    "</UpdateHostedZoneCommentRequest>"));
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_NE(set.body.find("<Comment>hello</Comment>"), std::string::npos);
+  // botocore sends no body when Comment is not given: the comment is deleted.
+  auto cleared = pipeline_->handle(sign(admin_, "POST", "/2013-04-01/hostedzone/" + z));
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.body.find("<Comment>"), std::string::npos) << cleared.body;
+  auto got = pipeline_->handle(sign(admin_, "GET", "/2013-04-01/hostedzone/" + z));
+  EXPECT_EQ(got.body.find("<Comment>"), std::string::npos) << got.body;
+  auto tags = pipeline_->handle(sign(admin_, "POST", "/2013-04-01/tags/hostedzone/" + z));
+  EXPECT_EQ(tags.status, 200) << tags.body;
+  EXPECT_EQ(tags.operation, Operation::ChangeTagsForResource);
 }
 
 TEST_F(PipelineTest, RoutesWithAndWithoutTrailingSlashAndQuery) {

@@ -140,6 +140,30 @@ TEST(XmlParse, CommentTagsAndResourceIds) {
   EXPECT_TRUE(isError(parseListTagsForResources(req("ListTagsForResourcesRequest", "<ResourceIds/>"))));
 }
 
+// Comment, AddTags and RemoveTagKeys are optional members: botocore sends no
+// body at all without them.
+TEST(XmlParse, OptionalBodiesMayBeEmpty) {
+  for (std::string_view body : {std::string_view(""), std::string_view(" \r\n")}) {
+    auto c = parseUpdateHostedZoneComment(body);
+    ASSERT_FALSE(isError(c));
+    EXPECT_EQ(std::get<std::string>(c), "");
+    auto t = parseChangeTagsForResource(body);
+    ASSERT_FALSE(isError(t));
+    EXPECT_TRUE(std::get<ChangeTagsInput>(t).add.empty());
+    EXPECT_TRUE(std::get<ChangeTagsInput>(t).removeKeys.empty());
+  }
+  auto noComment = parseUpdateHostedZoneComment(req("UpdateHostedZoneCommentRequest", ""));
+  ASSERT_FALSE(isError(noComment));
+  EXPECT_EQ(std::get<std::string>(noComment), "");
+  auto noTags = parseChangeTagsForResource(req("ChangeTagsForResourceRequest", ""));
+  ASSERT_FALSE(isError(noTags));
+  EXPECT_TRUE(std::get<ChangeTagsInput>(noTags).add.empty());
+  // Still XML when there is something: a wrong root or junk is refused.
+  EXPECT_TRUE(isError(parseUpdateHostedZoneComment(req("ChangeTagsForResourceRequest", ""))));
+  EXPECT_TRUE(isError(parseUpdateHostedZoneComment("junk")));
+  EXPECT_TRUE(isError(parseChangeTagsForResource("<x")));
+}
+
 TEST(XmlWrite, CreateHostedZoneShape) {
   CreateHostedZoneOutput out{sampleZone(), {}};
   out.change.id = "C1";
