@@ -20,6 +20,7 @@
 #include "cli/api_commands.h"
 #include "cli/commands.h"
 #include "cli/run_control.h"
+#include "cli/serve_cmd.h"
 #include "server/metrics_http.h"
 #include "store/sqlite_zone_store.h"
 
@@ -61,6 +62,7 @@ void runApi(const ApiArgs& args, RunControl* control) {
     if (!path) fail(kExitFailed, path.error().message);
     store::SqliteStoreOptions storeOptions;
     storeOptions.path = *path;
+    storeOptions.nameServers = parseNameServers(args.nameServers);
     auto opened = store::SqliteZoneStore::open(storeOptions);
     if (!opened) fail(kExitFailed, opened.error().message);
     zoneStore = std::move(*opened);
@@ -143,6 +145,12 @@ void addApiCommands(CLI::App& app) {
       "--api-access-log", apiArgs->accessLog,
       "FILE (- for standard error) to append a line per request to: time, client, method, path, "
       "operation, status, error code, access key, request id, duration, sizes");
+  apiCmd
+      ->add_option(
+          "--name-servers", apiArgs->nameServers,
+          "NAME[,NAME...]: the name servers of hosted zones created from now on (delegation set, SOA "
+          "MNAME, apex NS; default ns-1 .. ns-4.zonekeeper.invalid.)")
+      ->delimiter(',');
   apiCmd->add_option("--store", apiArgs->store, "Zone store: sqlite (DATA/zones.db) or memory (tests)")
       ->capture_default_str();
   apiCmd->callback([apiArgs] { runApi(*apiArgs); });

@@ -3,6 +3,7 @@
 // (access keys for it). Registered from main.cc with addApiCommands(app).
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -37,6 +38,9 @@ struct ApiArgs {
   api::ApiRequestMetrics* metrics = nullptr;
   // FILE ("-": standard error) for a line per request (api::ApiAccessLog); empty: none.
   std::string accessLog;
+  // --name-servers: the delegation set of hosted zones created from now on
+  // (sqlite store; empty: the store's default).
+  std::vector<std::string> nameServers;
 };
 
 // Runs the API until SIGTERM/SIGINT, or with `control` until it asks to stop.

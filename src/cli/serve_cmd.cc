@@ -396,11 +396,26 @@ void runServe(const ServeArgs& args, RunControl* control) {
           u.responses, u.truncated, t.queries, t.responses);
 }
 
-std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir) {
+std::vector<wire::Name> parseNameServers(const std::vector<std::string>& texts) {
+  std::vector<wire::Name> out;
+  for (const auto& text : texts) {
+    auto name = wire::Name::fromText(text);
+    if (!name || name->labelCount() < 2) {
+      fail(kExitUsage, fmt::format("--name-servers: '{}' is not a name server's domain name{}", text,
+                                   name ? " (at least two labels)" : ": " + name.error().message));
+    }
+    out.push_back(name->lowercased());  // as Route53 prints them
+  }
+  return out;
+}
+
+std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir,
+                                                        const std::vector<std::string>& nameServers) {
   auto path = store::SqliteZoneStore::prepareDataDir(dataDir);
   if (!path) fail(kExitFailed, fmt::format("--data {}: {}", dataDir, path.error().message));
   store::SqliteStoreOptions so;
   so.path = *path;
+  so.nameServers = parseNameServers(nameServers);
   auto opened = store::SqliteZoneStore::open(so);
   if (!opened) fail(kExitFailed, fmt::format("--data {}: {}", dataDir, opened.error().message));
   return std::move(*opened);
@@ -481,6 +496,11 @@ void addServeCommand(CLI::App& app) {
                    "With --data: ADDR:PORT of the Route53-compatible API run in the same process (PORT 0: "
                    "any free port)")
       ->capture_default_str();
+  serve
+      ->add_option("--name-servers", args->nameServers,
+                   "With --data: NAME[,NAME...], the name servers of hosted zones created from now on (their "
+                   "delegation set, SOA MNAME and apex NS records; default ns-1 .. ns-4.zonekeeper.invalid.)")
+      ->delimiter(',');
   serve->add_option("--api-tls-cert", args->apiTlsCert,
                     "With --data: PEM certificate; the API is served over HTTPS (needs --api-tls-key)");
   serve->add_option("--api-tls-key", args->apiTlsKey, "With --data: PEM private key for --api-tls-cert");
@@ -515,11 +535,13 @@ void addServeCommand(CLI::App& app) {
     args->zonesFromCommandLine = serve->get_option("--zone")->count() != 0;
     if (!configPath->empty()) applyConfigFile(*serve, *configPath);
     if (args->data.empty() || args->noApi) {
-      if (!args->apiTlsCert.empty() || !args->apiTlsKey.empty() || !args->apiAccessLog.empty()) {
-        fail(kExitUsage, args->data.empty()
-                             ? "--api-tls-cert, --api-tls-key and --api-access-log need --data"
-                             : "--api-tls-cert, --api-tls-key and --api-access-log need the API "
-                               "(not --no-api)");
+      if (!args->apiTlsCert.empty() || !args->apiTlsKey.empty() || !args->apiAccessLog.empty() ||
+          !args->nameServers.empty()) {
+        fail(kExitUsage,
+             args->data.empty()
+                 ? "--api-tls-cert, --api-tls-key, --api-access-log and --name-servers need --data"
+                 : "--api-tls-cert, --api-tls-key, --api-access-log and --name-servers need the API "
+                   "(not --no-api)");
       }
       runServe(*args);
       return;
@@ -527,7 +549,7 @@ void addServeCommand(CLI::App& app) {
     // DNS and the API in one process, on one store: the API's commits reach the
     // server through the store's listener at once; either one failing stops both.
     blockProcessSignals();  // before the store starts its checkpoint thread
-    auto shared = openSharedStore(args->data);
+    auto shared = openSharedStore(args->data, args->nameServers);
     ServeArgs dns = *args;
     dns.store = shared.get();
     ApiArgs api;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "wire/name.h"
+
 namespace CLI {
 class App;
 }
@@ -41,7 +43,8 @@ struct ServeArgs {
   int controlNice = -5;
   std::string apiTlsCert;  // with apiTlsKey: the API over HTTPS
   std::string apiTlsKey;
-  std::string apiAccessLog;  // FILE or "-" (ApiArgs::accessLog)
+  std::string apiAccessLog;              // FILE or "-" (ApiArgs::accessLog)
+  std::vector<std::string> nameServers;  // --name-servers: new zones' delegation set
   // Set by a caller running several components in one process: the store they
   // share (commits are then published at once, without polling). Not owned.
   store::SqliteZoneStore* store = nullptr;
@@ -60,7 +63,12 @@ void runServe(const ServeArgs& args, RunControl* control = nullptr);
 // Opens (creating when missing) the store in `dataDir` for components sharing
 // it in one process (with the background checkpointer: they write). Fails with
 // CLI::RuntimeError.
-std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir);
+// `nameServers` (each a domain name; empty: the store's default): the
+// delegation set, SOA MNAME and apex NS of hosted zones created from now on.
+std::unique_ptr<store::SqliteZoneStore> openSharedStore(const std::string& dataDir,
+                                                        const std::vector<std::string>& nameServers = {});
+// --name-servers values -> names; a usage error (CLI::RuntimeError) on a bad one.
+std::vector<wire::Name> parseNameServers(const std::vector<std::string>& texts);
 
 void addServeCommand(CLI::App& app);
 

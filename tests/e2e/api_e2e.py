@@ -795,6 +795,37 @@ class AccessLogE2E(unittest.TestCase):
             shutil.rmtree(d, ignore_errors=True)
 
 
+class NameServersE2E(unittest.TestCase):
+    """--name-servers: the delegation set, SOA MNAME and apex NS of zones created from then on."""
+
+    def test_configured_name_servers(self):
+        d = tempfile.mkdtemp(prefix="zk_api_ns_")
+        try:
+            admin = create_key(d, "admin")
+            server = Server(d, ["--name-servers", "ns1.dns.example.net,NS2.dns.example.net."])
+            try:
+                r53 = client(server.endpoint, admin)
+                r = r53.create_hosted_zone(Name="ns.test", CallerReference="ns")
+                self.assertEqual(r["DelegationSet"]["NameServers"], ["ns1.dns.example.net", "ns2.dns.example.net"])
+                zid = r["HostedZone"]["Id"]
+                self.assertEqual(r53.get_hosted_zone(Id=zid)["DelegationSet"]["NameServers"],
+                                 ["ns1.dns.example.net", "ns2.dns.example.net"])
+                sets = {(s["Type"]): s for s in r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]}
+                self.assertEqual(sorted(v["Value"] for v in sets["NS"]["ResourceRecords"]),
+                                 ["ns1.dns.example.net.", "ns2.dns.example.net."])
+                self.assertTrue(sets["SOA"]["ResourceRecords"][0]["Value"].startswith("ns1.dns.example.net. "),
+                                sets["SOA"])
+            finally:
+                server.stop()
+            for bad, why in (("com", "at least two labels"), ("a..b", "not a name server")):
+                out = subprocess.run([ZONEKEEPER, "api", "--data", d, "--api-listen", "127.0.0.1:0", "--name-servers",
+                                      bad], capture_output=True, text=True, timeout=30)
+                self.assertEqual(out.returncode, 2, out.stderr)
+                self.assertIn(why, out.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 class ServeApiOptionsE2E(unittest.TestCase):
     """`serve --data` runs the API too: its TLS and access log options, and their misuse."""
 
