@@ -199,8 +199,16 @@ void runExport(const ExportArgs& args) {
                                  rs.alias->dnsName.bytes());
       continue;
     }
-    for (const auto& v : rs.rdata)
-      zonefile::appendRecordLine(buf, owner, rs.ttl, wire::RRClass::IN, rs.type, v);
+    // Within a set, RDATA in octet order (RFC 4034 section 6.3): the same zone
+    // exports the same text whatever order its values were given in.
+    std::vector<const wire::Bytes*> values;
+    values.reserve(rs.rdata.size());
+    for (const auto& v : rs.rdata) values.push_back(&v);
+    std::sort(values.begin(), values.end(), [](const wire::Bytes* a, const wire::Bytes* b) {
+      return std::lexicographical_compare(a->begin(), a->end(), b->begin(), b->end());
+    });
+    for (const auto* v : values)
+      zonefile::appendRecordLine(buf, owner, rs.ttl, wire::RRClass::IN, rs.type, *v);
   }
   std::FILE* out = stdout;
   if (!args.output.empty() && args.output != "-") {

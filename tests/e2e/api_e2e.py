@@ -795,6 +795,34 @@ class AccessLogE2E(unittest.TestCase):
             shutil.rmtree(d, ignore_errors=True)
 
 
+class ExportE2E(unittest.TestCase):
+    def test_export_does_not_depend_on_value_order(self):
+        """Values given in any order through the API export as the same zone file (RFC 4034 6.3 order)."""
+        d = tempfile.mkdtemp(prefix="zk_api_export_")
+        try:
+            admin = create_key(d, "admin")
+            server = Server(d)
+            try:
+                r53 = client(server.endpoint, admin)
+                texts = []
+                for i, values in enumerate((['"b"', '"a"', '"c"'], ['"c"', '"a"', '"b"'])):
+                    zid = r53.create_hosted_zone(Name="exp%d.test" % i, CallerReference="exp%d" % i)["HostedZone"]["Id"]
+                    r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+                        change("CREATE", "t.exp%d.test" % i, "TXT", values),
+                        change("CREATE", "m.exp%d.test" % i, "A", ["192.0.2.9", "192.0.2.1", "192.0.2.5"])]})
+                    out = subprocess.run([ZONEKEEPER, "zone", "export", "--data", d, "exp%d.test" % i],
+                                         capture_output=True, text=True, check=True).stdout
+                    texts.append([line.replace("exp%d" % i, "expN") for line in out.splitlines()
+                                  if " IN TXT " in line or " IN A " in line])
+            finally:
+                server.stop()
+            self.assertEqual(texts[0], texts[1])
+            self.assertEqual([line.split()[-1] for line in texts[0]],
+                             ["192.0.2.1", "192.0.2.5", "192.0.2.9", '"a"', '"b"', '"c"'])
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 class NameServersE2E(unittest.TestCase):
     """--name-servers: the delegation set, SOA MNAME and apex NS of zones created from then on."""
 
