@@ -149,13 +149,14 @@ class Planner {
 
   // Rules on the zone as the whole batch leaves it (a batch may replace an
   // alias by plain records, or create an alias's target after the alias).
-  void finish() {
+  void finish(bool checkAliasTargets) {
     for (const auto& [nameKey, touched] : byName_) {
       const SetEffect& eff = plan_.effects[touched.front().first];
       const wire::Name& name = eff.after ? eff.after->name : eff.before->name;
       for (auto& m : aliasServingProblems(findSet(name, wire::RRType::A), findSet(name, wire::RRType::AAAA)))
         add(std::move(m));
     }
+    if (!checkAliasTargets) return;
     const std::string ownId = view_.zoneId();
     auto zoneName = [&](std::string_view id) -> std::optional<wire::Name> {
       if (!ownId.empty() && id == ownId) return zone_;
@@ -368,7 +369,7 @@ BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, Record
 
   Planner planner(zoneName, view, plan);
   for (const auto& ch : batch.changes) planner.change(ch);
-  if (plan.ok()) planner.finish();
+  if (plan.ok()) planner.finish(options.checkAliasTargets);
   if (!plan.ok()) plan.effects.clear();
   return plan;
 }

@@ -59,6 +59,7 @@ struct BatchPlan {
 
 struct RuleOptions {
   bool enforceBatchLimits = true;  // off for `zonekeeper zone import`
+  bool checkAliasTargets = true;   // off for `zonekeeper zone import` (zone files' ALIAS records)
 };
 
 BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, RecordSetView& view,
