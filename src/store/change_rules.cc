@@ -147,6 +147,32 @@ class Planner {
     setWorking(key, current, std::move(next));
   }
 
+  // Rules on the zone as the whole batch leaves it (a batch may replace an
+  // alias by plain records, or create an alias's target after the alias).
+  void finish(bool checkAliasTargets) {
+    for (const auto& [nameKey, touched] : byName_) {
+      const SetEffect& eff = plan_.effects[touched.front().first];
+      const wire::Name& name = eff.after ? eff.after->name : eff.before->name;
+      for (auto& m : aliasServingProblems(findSet(name, wire::RRType::A), findSet(name, wire::RRType::AAAA)))
+        add(std::move(m));
+    }
+    if (!checkAliasTargets) return;
+    const std::string ownId = view_.zoneId();
+    auto zoneName = [&](std::string_view id) -> std::optional<wire::Name> {
+      if (!ownId.empty() && id == ownId) return zone_;
+      return view_.hostedZoneName(id);
+    };
+    auto exists = [&](std::string_view id, const wire::Name& name, wire::RRType type) {
+      if (!ownId.empty() && id == ownId) return findSet(name, type).has_value();
+      return view_.findInZone(id, name, type).has_value();
+    };
+    for (std::size_t i = 0; i < plan_.effects.size(); ++i) {
+      const auto& after = plan_.effects[i].after;
+      if (!after || !after->alias) continue;
+      for (auto& m : aliasTargetProblems(*after, zoneName, exists)) add(std::move(m));
+    }
+  }
+
  private:
   void add(std::string message) { plan_.messages.push_back(std::move(message)); }
 
@@ -198,6 +224,13 @@ class Planner {
     return view_.find(rs.name, rs.type);
   }
 
+  std::optional<RecordSet> findSet(const wire::Name& name, wire::RRType type) {
+    RecordSet probe;
+    probe.name = name;
+    probe.type = type;
+    return find(keyOf(name, type), probe);
+  }
+
   std::vector<wire::RRType> typesAt(const wire::Name& name) {
     auto types = view_.typesAt(name);
     auto it = byName_.find(std::string(name.lowercased().wire()));
@@ -230,6 +263,52 @@ class Planner {
 };
 
 }  // namespace
+
+std::vector<std::string> aliasServingProblems(const std::optional<RecordSet>& a,
+                                              const std::optional<RecordSet>& aaaa) {
+  std::vector<std::string> out;
+  const RecordSet* alias = a && a->alias ? &*a : (aaaa && aaaa->alias ? &*aaaa : nullptr);
+  if (alias == nullptr) return out;
+  const std::string name = route53NameText(alias->name);
+  for (const auto* other : {a ? &*a : nullptr, aaaa ? &*aaaa : nullptr}) {
+    if (other == nullptr || other == alias) continue;
+    if (!other->alias) {
+      out.push_back(fmt::format(
+          "RRSet of type {} with DNS name {} cannot be created beside an alias record set of type {} at the "
+          "same name: zonekeeper does not serve alias and plain A/AAAA record sets at one name yet (a "
+          "zonekeeper limit; Route53 allows it)",
+          route53TypeKey(other->type), name, route53TypeKey(alias->type)));
+    } else if (!(other->alias->dnsName == alias->alias->dnsName)) {
+      out.push_back(fmt::format(
+          "Alias record sets of type A and AAAA with DNS name {} target different names ({} and {}): "
+          "zonekeeper serves one alias target per name yet (a zonekeeper limit; Route53 allows it)",
+          name, route53NameText(alias->alias->dnsName), route53NameText(other->alias->dnsName)));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> aliasTargetProblems(
+    const RecordSet& rs, const std::function<std::optional<wire::Name>(std::string_view)>& zoneName,
+    const std::function<bool(std::string_view, const wire::Name&, wire::RRType)>& exists) {
+  std::vector<std::string> out;
+  if (!rs.alias) return out;
+  const auto& target = *rs.alias;
+  const auto targetZone = zoneName(target.hostedZoneId);
+  if (!targetZone) return out;  // not one of ours (ELB, CloudFront, S3...): taken on trust
+  // Route53's messages (quoted in aws-cli #4687, cli53 #213/#227, aws-cdk #19643);
+  // like Route53, a name outside the zone is also reported as not found.
+  const std::string prefix =
+      fmt::format("Tried to create an alias that targets {}, type {} in zone {}, but",
+                  route53NameText(target.dnsName), route53TypeKey(rs.type), target.hostedZoneId);
+  if (!target.dnsName.isSubdomainOf(*targetZone)) {
+    out.push_back(prefix + " the alias target name does not lie within the target zone");
+    out.push_back(prefix + " that target was not found");
+  } else if (!exists(target.hostedZoneId, target.dnsName, rs.type)) {
+    out.push_back(prefix + " that target was not found");
+  }
+  return out;
+}
 
 const char* actionText(ChangeAction action) {
   switch (action) {
@@ -290,6 +369,7 @@ BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, Record
 
   Planner planner(zoneName, view, plan);
   for (const auto& ch : batch.changes) planner.change(ch);
+  if (plan.ok()) planner.finish(options.checkAliasTargets);
   if (!plan.ok()) plan.effects.clear();
   return plan;
 }

@@ -9,8 +9,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/zone_store.h"
@@ -28,6 +30,16 @@ class RecordSetView {
   virtual std::optional<RecordSet> find(const wire::Name& name, wire::RRType type) = 0;
   // Types of the record sets at `name`.
   virtual std::vector<wire::RRType> typesAt(const wire::Name& name) = 0;
+  // Alias targets. The id of the zone being changed ("" if unknown).
+  virtual std::string zoneId() { return {}; }
+  // The name of hosted zone `id` if this store holds it; nullopt for any other id
+  // (an ELB's, CloudFront's or S3's hosted zone), whose targets are not checked.
+  virtual std::optional<wire::Name> hostedZoneName(std::string_view /*id*/) { return std::nullopt; }
+  // A committed record set in another hosted zone of this store.
+  virtual std::optional<RecordSet> findInZone(std::string_view /*zoneId*/, const wire::Name& /*name*/,
+                                              wire::RRType /*type*/) {
+    return std::nullopt;
+  }
 };
 
 // One record set the batch touches: its committed state and its final state
@@ -47,10 +59,29 @@ struct BatchPlan {
 
 struct RuleOptions {
   bool enforceBatchLimits = true;  // off for `zonekeeper zone import`
+  bool checkAliasTargets = true;   // off for `zonekeeper zone import` (zone files' ALIAS records)
 };
 
 BatchPlan planBatch(const wire::Name& zoneName, const ChangeBatch& batch, RecordSetView& view,
                     const RuleOptions& options = {});
+
+// Rules on the zone as it stands after a batch, shared by every store.
+
+// zonekeeper limit (not Route53's): the server answers an alias as one ALIAS
+// record per name (src/server/store_publisher.cc nameRecords), so an alias A or
+// AAAA set cannot be served beside a plain A or AAAA set at its name, nor beside
+// an alias of the other type to another target. `a` and `aaaa` are the name's
+// final A and AAAA record sets; the result lists what cannot be served.
+std::vector<std::string> aliasServingProblems(const std::optional<RecordSet>& a,
+                                              const std::optional<RecordSet>& aaaa);
+
+// Route53's alias target rules for alias set `rs`, checked only when its
+// HostedZoneId is one of this store's zones (`zoneName` answers it): the target
+// name must lie within that zone and a record set of rs's type must exist there
+// (`exists(zoneId, name, type)`, after the batch).
+std::vector<std::string> aliasTargetProblems(
+    const RecordSet& rs, const std::function<std::optional<wire::Name>(std::string_view)>& zoneName,
+    const std::function<bool(std::string_view, const wire::Name&, wire::RRType)>& exists);
 
 // "CREATE", "DELETE", "UPSERT".
 const char* actionText(ChangeAction action);

@@ -430,6 +430,64 @@ class ApiE2E(unittest.TestCase):
         self.assertEqual(error_code(self.r53.list_resource_record_sets, HostedZoneId=z, MaxItems="zero")[0],
                          "InvalidInput")
 
+    def test_alias_type_and_wildcard_rules(self):
+        z = self.new_zone("page.test")
+        other = self.new_zone("other.page-target.test")
+        elb = "Z35SXDOTRQ7X7K"  # not ours: an ELB's zone, taken on trust
+
+        def alias(action, name, rtype, zone_id, target):
+            return {"Action": action, "ResourceRecordSet": {"Name": name, "Type": rtype, "AliasTarget": {
+                "HostedZoneId": zone_id, "DNSName": target, "EvaluateTargetHealth": False}}}
+
+        def refused(changes, zone=z):
+            code, status, msg = error_code(self.r53.change_resource_record_sets, HostedZoneId=zone,
+                                           ChangeBatch={"Changes": changes})
+            self.assertEqual((code, status), ("InvalidChangeBatch", 400), msg)
+            return msg
+
+        def names(zone=z):
+            sets = self.r53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+            return {(s["Name"], s["Type"], "AliasTarget" in s) for s in sets}
+
+        # 1. Alias beside plain A/AAAA: a zonekeeper limit, refused in both orders, nothing applied.
+        a = alias("CREATE", "mix.page.test", "A", elb, "lb-1.us-east-1.elb.amazonaws.com")
+        v6 = change("CREATE", "mix.page.test", "AAAA", ["2001:db8::1"])
+        for batch in ([a, v6], [v6, a]):
+            msg = refused(batch)
+            self.assertIn("RRSet of type AAAA with DNS name mix.page.test. cannot be created beside an alias", msg)
+            self.assertIn("zonekeeper does not serve alias and plain A/AAAA record sets at one name yet", msg)
+        self.assertNotIn(("mix.page.test.", "A", True), names())
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+            a, change("CREATE", "mix.page.test", "TXT", ['"heritage=external-dns"'])]})
+        refused([v6])
+        # Replacing the alias by plain records in one batch is fine.
+        delete_a = dict(a, Action="DELETE")
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+            delete_a, change("CREATE", "mix.page.test", "A", ["192.0.2.5"]), v6]})
+        self.assertIn(("mix.page.test.", "AAAA", False), names())
+        # 2. Alias targets in our own zones (Route53's messages); foreign zone ids unchecked.
+        msg = refused([alias("CREATE", "www.page.test", "A", z, "lb.elsewhere.net")])
+        self.assertIn("Tried to create an alias that targets lb.elsewhere.net., type A in zone %s, but the alias "
+                      "target name does not lie within the target zone" % z, msg)
+        msg = refused([alias("CREATE", "www.page.test", "A", "/hostedzone/" + z, "app.page.test")])
+        self.assertIn("Tried to create an alias that targets app.page.test., type A in zone %s, but that target "
+                      "was not found" % z, msg)
+        refused([alias("CREATE", "x.page.test", "A", other, "svc.other.page-target.test")])
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+            alias("CREATE", "www.page.test", "A", z, "app.page.test"),
+            change("CREATE", "app.page.test", "A", ["192.0.2.10"])]})
+        self.assertIn(("www.page.test.", "A", True), names())
+        self.r53.change_resource_record_sets(HostedZoneId=z, ChangeBatch={"Changes": [
+            alias("CREATE", "elb.page.test", "A", elb, "k8s-web-1.us-east-1.elb.amazonaws.com")]})
+        # 3. Types outside Route53's list, and wildcard NS sets.
+        code, status, msg = error_code(self.r53.change_resource_record_sets, HostedZoneId=z, ChangeBatch={
+            "Changes": [change("CREATE", "d.page.test", "DNAME", ["target.example.org."])]})
+        self.assertEqual((code, status), ("InvalidInput", 400))
+        self.assertIn("'DNAME' is not a supported record type", msg)
+        msg = refused([change("CREATE", "*.ns.page.test", "NS", ["ns1.example.net"])])
+        self.assertIn("the * wildcard cannot be used for NS records", msg)
+        self.assertNotIn(("\\052.ns.page.test.", "NS", False), names())
+
     def test_auth_errors(self):
         ep = self.server.endpoint
         status, body = raw_request(ep, "GET", "/2013-04-01/hostedzone")

@@ -28,8 +28,30 @@ ApiResult<std::size_t> parseMaxItems(std::optional<std::string_view> text, std::
   return std::min(value, limit);
 }
 
+// Route53's RRType enum (API 2013-04-01, botocore's route53 service-2.json): any
+// other type, DNAME, HINFO, LOC or a TYPEnnn included, is refused as Route53 refuses it.
 bool typeAllowed(wire::RRType type) {
-  return !wire::isMetaType(type) && type != wire::RRType::ALIAS && type != wire::RRType::OPT;
+  using wire::RRType;
+  switch (type) {
+    case RRType::SOA:
+    case RRType::A:
+    case RRType::TXT:
+    case RRType::NS:
+    case RRType::CNAME:
+    case RRType::MX:
+    case RRType::NAPTR:
+    case RRType::PTR:
+    case RRType::SRV:
+    case RRType::SPF:
+    case RRType::AAAA:
+    case RRType::CAA:
+    case RRType::DS:
+    case RRType::TLSA:
+    case RRType::SSHFP:
+      return true;
+    default:  // SVCB (64) and HTTPS (65), RFC 9460, have no RRType name here yet
+      return static_cast<std::uint16_t>(type) == 64 || static_cast<std::uint16_t>(type) == 65;
+  }
 }
 
 // ListHostedZonesByName's order (the API reference): names with the labels
@@ -283,6 +305,14 @@ ApiResult<store::ChangeBatch> HostedZoneService::convertBatch(const store::Hoste
     if (!name->isSubdomainOf(hz.name)) {
       problems.push_back(fmt::format("RRSet with DNS name {} is not permitted in zone {}",
                                      formatRoute53Name(*name), formatRoute53Name(hz.name)));
+      continue;
+    }
+    if (*type == wire::RRType::NS && name->isWildcard()) {
+      // Route53 Developer Guide: "You can't use the * wildcard for resource records sets that have a
+      // type of NS" (RFC 4592 section 4.2 leaves wildcard NS sets undefined).
+      problems.push_back(fmt::format(
+          "RRSet of type NS with DNS name {} is not permitted: the * wildcard cannot be used for NS records",
+          formatRoute53Name(*name)));
       continue;
     }
     if (rs.alias) {

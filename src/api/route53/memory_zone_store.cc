@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/route53/text.h"
+#include "store/change_rules.h"
 #include "store/route53_names.h"
 
 namespace zk::api {
@@ -196,6 +197,35 @@ store::StoreResult<store::ChangeInfo> MemoryZoneStore::applyChanges(std::string_
                       "same DNS name already exists in zone {}",
                       formatRoute53Name(name), other, zoneText));
     }
+  }
+  // The rules on the zone the batch leaves (store/change_rules.h), as the SQLite store applies them.
+  auto findSet = [&](const std::map<Key, store::RecordSet>& in, const wire::Name& name,
+                     wire::RRType type) -> std::optional<store::RecordSet> {
+    auto s = in.find(Key{name, wire::typeToText(type)});
+    if (s == in.end()) return std::nullopt;
+    return s->second;
+  };
+  for (const auto& change : batch.changes) {
+    const auto& name = change.recordSet.name;
+    for (auto& m : store::aliasServingProblems(findSet(sets, name, wire::RRType::A),
+                                               findSet(sets, name, wire::RRType::AAAA)))
+      problems.push_back(std::move(m));
+  }
+  auto zoneName = [&](std::string_view id) -> std::optional<wire::Name> {
+    auto z = zones_.find(std::string(id));
+    if (z == zones_.end()) return std::nullopt;
+    return z->second.info.name;
+  };
+  auto exists = [&](std::string_view id, const wire::Name& name, wire::RRType type) {
+    if (id == zone.info.id) return findSet(sets, name, type).has_value();
+    auto z = zones_.find(std::string(id));
+    return z != zones_.end() && findSet(z->second.sets, name, type).has_value();
+  };
+  for (const auto& change : batch.changes) {
+    if (change.action == store::ChangeAction::Delete || !change.recordSet.alias) continue;
+    auto current = findSet(sets, change.recordSet.name, change.recordSet.type);
+    if (!current || !current->alias) continue;  // replaced later in the batch
+    for (auto& m : store::aliasTargetProblems(*current, zoneName, exists)) problems.push_back(std::move(m));
   }
   if (!problems.empty()) {
     std::sort(problems.begin(), problems.end());

@@ -912,6 +912,33 @@ TEST(StoreImport, WholeZoneInOneTransactionWithoutBatchLimits) {
   EXPECT_EQ(wire::rdataToText(RRType::NS, c.recordSets[1].rdata[0]), "ns1.example.com.");
 }
 
+// A zone file's ALIAS becomes A and AAAA aliases into the new zone: their targets
+// are not checked (an ELB's name, an in-zone name with an A set only), while
+// batches through applyChanges are (tests/unit/api/change_batch_rules_test.cc).
+TEST(StoreImport, ZoneFileAliasTargetsAreNotChecked) {
+  TempDir dir;
+  auto s = openStore(dir.file("z.db"));
+  std::vector<RecordSet> sets{
+      rset("example.com.", RRType::SOA, 3600, {"ns1.example.com. admin.example.com. 1 1 2 3 4"}),
+      rset("example.com.", RRType::NS, 3600, {"ns1.example.com."}),
+      rset("app.example.com.", RRType::A, 60, {"192.0.2.1"}),
+      aliasSet("example.com.", RRType::A, "", "lb.example.net."),
+      aliasSet("example.com.", RRType::AAAA, "", "lb.example.net."),
+      aliasSet("www.example.com.", RRType::A, "", "app.example.com."),
+      aliasSet("www.example.com.", RRType::AAAA, "", "app.example.com.")};
+  auto z = ok(s->importZone({name("example.com."), "imp", ""}, sets));
+  EXPECT_EQ(z.recordSetCount, 7U);
+  // The same alias through a batch is checked: app has no AAAA.
+  ChangeBatch batch;
+  batch.changes.push_back(
+      {ChangeAction::Create, aliasSet("v6.example.com.", RRType::AAAA, z.id, "app.example.com.")});
+  auto e = err(s->applyChanges(z.id, batch));
+  EXPECT_EQ(e.code, ErrorCode::InvalidChangeBatch);
+  ASSERT_EQ(e.messages.size(), 1U);
+  EXPECT_EQ(e.messages[0], "Tried to create an alias that targets app.example.com., type AAAA in zone " +
+                               z.id + ", but that target was not found");
+}
+
 TEST(StoreImport, InvalidZoneCreatesNothing) {
   TempDir dir;
   auto s = openStore(dir.file("z.db"));
