@@ -1,9 +1,15 @@
 #include "api/http/api_server.h"
 #include "common/thread_priority.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -42,6 +48,29 @@ void refuse(httplib::Response& res, const ApiError& error) {
 // limit, under HTTP's own status for it (RFC 9110 section 15.5.14).
 ApiError bodyTooLarge(std::size_t maxBody) {
   return makeError(413, "InvalidInput", fmt::format("the request body exceeds {} octets", maxBody));
+}
+
+int localPort(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+// Whether the socket's local address is the listen host (any address when the
+// host is a wildcard or not a literal address).
+bool sameAddress(const sockaddr_storage& a, const std::string& host) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    if (v4.s_addr == htonl(INADDR_ANY)) return true;
+    return a.ss_family == AF_INET && reinterpret_cast<const sockaddr_in&>(a).sin_addr.s_addr == v4.s_addr;
+  }
+  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_UNSPECIFIED(&v6)) return true;
+    return a.ss_family == AF_INET6 &&
+           std::memcmp(&reinterpret_cast<const sockaddr_in6&>(a).sin6_addr, &v6, sizeof v6) == 0;
+  }
+  return true;
 }
 
 }  // namespace
@@ -240,13 +269,44 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiServerOptions& opti
     return Error(fmt::format("cannot listen on {}:{}", options.host, options.port));
   }
   self->port_ = port;
+  self->host_ = options.host;
   self->thread_ = std::thread([&srv] { srv.listen_after_bind(); });
   return self;
 }
 
 void ApiServer::stop() {
   if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  // cpp-httplib 0.11 keeps serving an idle keep-alive connection until its
+  // timeout, and joins those threads before listen returns: stop would wait up
+  // to keepAliveSeconds for a client that sends nothing. Its connections are
+  // ended here instead.
+  if (thread_.joinable()) {
+    shutdownClientConnections();
+    thread_.join();
+  }
+}
+
+void ApiServer::shutdownClientConnections() const {
+  // The process's connected TCP sockets whose local end is the API's address
+  // and port: the connections the API accepted (the listening socket is closed
+  // by now). shutdown() wakes their threads, which then see the end of input.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    const std::string name = entry.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc() || fd < 0) continue;
+    int type = 0;
+    socklen_t typeLen = sizeof type;
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &typeLen) != 0 || type != SOCK_STREAM) continue;
+    sockaddr_storage local{};
+    socklen_t localLen = sizeof local;
+    sockaddr_storage peer{};
+    socklen_t peerLen = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &localLen) != 0) continue;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peerLen) != 0) continue;  // not connected
+    if (localPort(local) != port_ || !sameAddress(local, host_)) continue;
+    ::shutdown(fd, SHUT_RDWR);
+  }
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -59,9 +59,11 @@ class ApiServer {
 
  private:
   ApiServer() = default;
+  void shutdownClientConnections() const;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  std::string host_;
   bool tls_ = false;
 };
 

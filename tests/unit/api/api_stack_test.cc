@@ -64,6 +64,28 @@ TEST(ApiStack, ServesOnAnyPortAndStops) {
   EXPECT_FALSE(client.Get("/2013-04-01/hostedzone"));
 }
 
+// An idle keep-alive client does not hold stop() for the keep-alive timeout
+// (cpp-httplib 0.11 would wait that long before its threads return).
+TEST(ApiStack, StopDoesNotWaitForIdleKeepAliveClients) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path.empty());
+  MemoryZoneStore store;
+  ApiStackOptions options = onAnyPort(tmp.path);
+  options.server.keepAliveSeconds = 60;
+  auto stack = ApiStack::start(store, options);
+  ASSERT_TRUE(stack.ok()) << stack.error().message;
+  httplib::Client client("127.0.0.1", (*stack)->port());
+  client.set_keep_alive(true);
+  auto res = client.Get("/2013-04-01/hostedzone");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  const auto before = std::chrono::steady_clock::now();
+  (*stack)->stop();
+  const auto took = std::chrono::steady_clock::now() - before;
+  // Far below the 60 s keep-alive, far above any scheduling delay.
+  EXPECT_LT(took, std::chrono::seconds(20));
+}
+
 TEST(ApiStack, CompressesOnlyLargeBodies) {
   TempDir tmp;
   ASSERT_FALSE(tmp.path.empty());
