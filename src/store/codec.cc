@@ -99,20 +99,43 @@ bool decodeSet(Reader& r, RecordSet& rs) {
 
 }  // namespace
 
-std::vector<std::uint8_t> encodeValues(const std::vector<wire::Bytes>& values) {
+constexpr std::uint16_t kTextsMarker = 0xFFFF;
+
+std::vector<std::uint8_t> encodeValues(const std::vector<wire::Bytes>& values,
+                                       const std::vector<std::string>& texts) {
   std::vector<std::uint8_t> out;
   for (const auto& v : values) {
     putU16(out, v.size());
     putBytes(out, v);
   }
+  if (!texts.empty()) {
+    putU16(out, kTextsMarker);
+    putU16(out, texts.size());
+    for (const auto& t : texts) {
+      putU16(out, t.size());
+      putBytes(out, std::span(reinterpret_cast<const std::uint8_t*>(t.data()), t.size()));
+    }
+  }
   return out;
 }
 
-Result<std::vector<wire::Bytes>> decodeValues(std::span<const std::uint8_t> blob) {
+Result<std::vector<wire::Bytes>> decodeValues(std::span<const std::uint8_t> blob,
+                                              std::vector<std::string>* texts) {
   Reader r(blob);
   std::vector<wire::Bytes> out;
   while (r.ok() && !r.done()) {
-    auto b = r.bytes(r.u16());
+    const auto length = r.u16();
+    if (length == kTextsMarker) {
+      const auto count = r.u16();
+      for (std::uint32_t i = 0; i < count && r.ok(); ++i) {
+        auto t = r.bytes(r.u16());
+        if (r.ok() && texts != nullptr)
+          texts->emplace_back(reinterpret_cast<const char*>(t.data()), t.size());
+      }
+      if (r.ok() && !r.done()) return Error("damaged record set values in the database");
+      break;
+    }
+    auto b = r.bytes(length);
     if (!r.ok()) break;
     out.emplace_back(b.begin(), b.end());
   }

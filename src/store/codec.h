@@ -12,8 +12,13 @@
 
 namespace zk::store {
 
-std::vector<std::uint8_t> encodeValues(const std::vector<wire::Bytes>& values);
-Result<std::vector<wire::Bytes>> decodeValues(std::span<const std::uint8_t> blob);
+// `texts` (RecordSet::valueText), when given, follow the values after a
+// 0xFFFF length (no RDATA is that long in a record set here): u16 count, then
+// u16 length + octets each. Blobs written before that have no such part.
+std::vector<std::uint8_t> encodeValues(const std::vector<wire::Bytes>& values,
+                                       const std::vector<std::string>& texts = {});
+Result<std::vector<wire::Bytes>> decodeValues(std::span<const std::uint8_t> blob,
+                                              std::vector<std::string>* texts = nullptr);
 
 // removed then added record sets (name, type, TTL, values, alias).
 std::vector<std::uint8_t> encodeDiff(const std::vector<RecordSet>& removed,

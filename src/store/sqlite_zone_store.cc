@@ -128,7 +128,7 @@ Result<RecordSet> readSet(const sqlite::Stmt& st) {
   rs.name = std::move(*name);
   rs.type = static_cast<wire::RRType>(st.columnInt(1));
   rs.ttl = static_cast<std::uint32_t>(st.columnInt(2));
-  auto values = decodeValues(st.columnBlob(3));
+  auto values = decodeValues(st.columnBlob(3), &rs.valueText);
   if (!values) return values.error();
   rs.rdata = std::move(*values);
   if (!st.columnIsNull(4)) {
@@ -242,7 +242,7 @@ Status writeSet(sqlite::Database& db, const std::string& zoneId, const RecordSet
       .bindBlob(4, rs.name.bytes())
       .bind(5, static_cast<std::int64_t>(rs.type))
       .bind(6, static_cast<std::int64_t>(rs.ttl))
-      .bindBlob(7, encodeValues(rs.rdata));
+      .bindBlob(7, encodeValues(rs.rdata, rs.valueText));
   if (rs.alias) {
     s.bind(8, rs.alias->hostedZoneId)
         .bindBlob(9, rs.alias->dnsName.bytes())
@@ -481,12 +481,12 @@ StoreResult<HostedZone> SqliteZoneStore::insertZone(const NewZone& zone) {
   z.recordSetCount = 2;
 
   // Route53's defaults: SOA "<ns> <hostmaster> 1 7200 900 1209600 86400" TTL 900, NS TTL 172800.
-  RecordSet soa{z.name, wire::RRType::SOA, kSoaTtl, {}, std::nullopt};
+  RecordSet soa{z.name, wire::RRType::SOA, kSoaTtl, {}, std::nullopt, {}};
   wire::Bytes soaData(nameServers_.front().bytes().begin(), nameServers_.front().bytes().end());
   soaData.insert(soaData.end(), hostmaster_.bytes().begin(), hostmaster_.bytes().end());
   for (std::uint32_t v : {z.serial, kSoaRefresh, kSoaRetry, kSoaExpire, kSoaMinimum}) putU32(soaData, v);
   soa.rdata.push_back(std::move(soaData));
-  RecordSet ns{z.name, wire::RRType::NS, kNsTtl, {}, std::nullopt};
+  RecordSet ns{z.name, wire::RRType::NS, kNsTtl, {}, std::nullopt, {}};
   std::vector<wire::Bytes> serverWire;
   for (const auto& n : nameServers_) {
     ns.rdata.emplace_back(n.bytes().begin(), n.bytes().end());

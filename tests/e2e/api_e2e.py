@@ -232,7 +232,11 @@ class ApiE2E(unittest.TestCase):
         by = {(s["Name"], s["Type"]): s for s in sets}
         self.assertEqual(by[("\\052.life.example.", "TXT")]["ResourceRecords"],
                          [{"Value": '"hello world"'}, {"Value": '"two"'}])
-        self.assertEqual(by[("mx.life.example.", "MX")]["ResourceRecords"], [{"Value": "10 mail.life.example."}])
+        # Values are listed as they were written (Route53 keeps the text: a name without its trailing dot
+        # comes back without it, which is what Terraform compares against its configuration).
+        self.assertEqual(by[("mx.life.example.", "MX")]["ResourceRecords"], [{"Value": "10 mail.life.example"}])
+        self.assertEqual(by[("alias-cname.life.example.", "CNAME")]["ResourceRecords"],
+                         [{"Value": "target.example.org"}])
         self.assertEqual(by[("life.example.", "AAAA")]["AliasTarget"]["DNSName"], "d111.cloudfront.net.")
         self.assertNotIn("TTL", by[("life.example.", "AAAA")])
         self.assertEqual(by[("www.life.example.", "A")]["TTL"], 300)
@@ -258,6 +262,28 @@ class ApiE2E(unittest.TestCase):
         self.assertEqual((code, status), ("NoSuchHostedZone", 404))
 
     # ---- pagination ----
+
+    def test_values_listed_as_written(self):
+        zid = self.new_zone("asis.example")
+        self.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+            change("CREATE", "a.asis.example", "CNAME", ["www.example.org"]),
+            change("CREATE", "b.asis.example", "CNAME", ["www.example.org."]),
+            change("CREATE", "m.asis.example", "MX", ["20 mx2.example.org", "10 mx1.example.org."]),
+            change("CREATE", "t.asis.example", "A", ["192.0.2.7"])]})
+        by = {(s["Name"], s["Type"]): [r["Value"] for r in s.get("ResourceRecords", [])]
+              for s in self.r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]}
+        self.assertEqual(by[("a.asis.example.", "CNAME")], ["www.example.org"])
+        self.assertEqual(by[("b.asis.example.", "CNAME")], ["www.example.org."])
+        self.assertEqual(sorted(by[("m.asis.example.", "MX")]), ["10 mx1.example.org.", "20 mx2.example.org"])
+        self.assertEqual(by[("t.asis.example.", "A")], ["192.0.2.7"])
+        # DELETE matches by value, whichever way the name is written; UPSERT replaces the text too.
+        self.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+            change("DELETE", "a.asis.example", "CNAME", ["www.example.org."]),
+            change("UPSERT", "b.asis.example", "CNAME", ["www.example.org"])]})
+        by = {(s["Name"], s["Type"]): [r["Value"] for r in s.get("ResourceRecords", [])]
+              for s in self.r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]}
+        self.assertNotIn(("a.asis.example.", "CNAME"), by)
+        self.assertEqual(by[("b.asis.example.", "CNAME")], ["www.example.org"])
 
     def test_pagination(self):
         zones = [self.new_zone("page%02d.test" % i) for i in range(7)]

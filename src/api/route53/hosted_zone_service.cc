@@ -330,6 +330,7 @@ ApiResult<store::ChangeBatch> HostedZoneService::convertBatch(const store::Hoste
       change.recordSet.ttl = static_cast<std::uint32_t>(*rs.ttl);
       // Route53 quotas count every record and value character of an UPSERT twice.
       const std::size_t weight = change.action == store::ChangeAction::Upsert ? 2 : 1;
+      bool asWritten = true;  // every value prints back as the client wrote it
       for (const auto& v : rs.values) {
         records += weight;
         valueChars += v.size() * weight;
@@ -339,8 +340,12 @@ ApiResult<store::ChangeBatch> HostedZoneService::convertBatch(const store::Hoste
                                          rdata.error().message, v));
           continue;
         }
+        asWritten = asWritten && formatRecordValue(*type, *rdata) == v;
         change.recordSet.rdata.push_back(std::move(*rdata));
       }
+      // Route53 lists values as they were written ("www.example.org", no dot);
+      // keep the text only when it differs from the presentation form.
+      if (!asWritten) change.recordSet.valueText.assign(rs.values.begin(), rs.values.end());
     }
     batch.changes.push_back(std::move(change));
   }

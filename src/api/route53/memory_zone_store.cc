@@ -72,9 +72,9 @@ store::StoreResult<store::HostedZone> MemoryZoneStore::createZone(const store::N
     ns.push_back(*n);
   }
   z.info.nameServers = ns;
-  store::RecordSet nsSet{nz.name, wire::RRType::NS, 172800, {}, std::nullopt};
+  store::RecordSet nsSet{nz.name, wire::RRType::NS, 172800, {}, std::nullopt, {}};
   for (const auto& n : ns) nsSet.rdata.emplace_back(n.bytes().begin(), n.bytes().end());
-  store::RecordSet soa{nz.name, wire::RRType::SOA, 900, {}, std::nullopt};
+  store::RecordSet soa{nz.name, wire::RRType::SOA, 900, {}, std::nullopt, {}};
   auto soaData =
       parseRecordValue(wire::RRType::SOA, fmt::format("{} hostmaster.{} 1 7200 900 1209600 86400",
                                                       options_.nameServers.front(), nz.name.toText()));

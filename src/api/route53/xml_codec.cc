@@ -12,6 +12,17 @@
 namespace zk::api::xml {
 namespace {
 
+// A value as the client wrote it when the record set kept that text and it
+// still stands for this RDATA (the texts are matched by what they parse to,
+// not by position); else the presentation form.
+std::string listedValue(const store::RecordSet& rs, const wire::Bytes& rdata) {
+  for (const auto& text : rs.valueText) {
+    auto parsed = parseRecordValue(rs.type, text);
+    if (parsed && *parsed == rdata) return text;
+  }
+  return formatRecordValue(rs.type, rdata);
+}
+
 // ---- parsing ----
 
 std::string_view localName(const pugi::xml_node& node) {
@@ -403,7 +414,7 @@ std::string writeListResourceRecordSets(const ListRecordSetsOutput& out) {
       w.open("ResourceRecords");
       for (const auto& rdata : rs.rdata) {
         w.open("ResourceRecord");
-        w.element("Value", formatRecordValue(rs.type, rdata));
+        w.element("Value", listedValue(rs, rdata));
         w.close("ResourceRecord");
       }
       w.close("ResourceRecords");

@@ -207,9 +207,9 @@ TEST(XmlWrite, ListsAndPaging) {
   EXPECT_STREQ(broot.child_value("IsTruncated"), "true");
 
   ListRecordSetsOutput rs;
-  store::RecordSet txt{*wire::Name::fromText("*.example.com."), wire::RRType::TXT, 60, {}, std::nullopt};
+  store::RecordSet txt{*wire::Name::fromText("*.example.com."), wire::RRType::TXT, 60, {}, std::nullopt, {}};
   txt.rdata.push_back(*parseRecordValue(wire::RRType::TXT, "\"v=1\""));
-  store::RecordSet alias{*wire::Name::fromText("example.com."), wire::RRType::A, 0, {}, std::nullopt};
+  store::RecordSet alias{*wire::Name::fromText("example.com."), wire::RRType::A, 0, {}, std::nullopt, {}};
   alias.alias = store::AliasTarget{"Z2", *wire::Name::fromText("lb.example.net."), false};
   rs.recordSets = {alias, txt};
   rs.next = store::RecordSetKey{*wire::Name::fromText("z.example.com."), wire::RRType::AAAA};

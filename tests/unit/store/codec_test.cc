@@ -32,6 +32,34 @@ TEST(StoreCodec, ValuesRoundTrip) {
   EXPECT_TRUE(empty->empty());
 }
 
+// The values as written follow the RDATA after a 0xFFFF marker; blobs without
+// them (written before) decode with no texts; every truncation is an error.
+TEST(StoreCodec, ValueTextsRoundTripAndOldBlobsStillRead) {
+  const auto mx = rset("example.com.", RRType::MX, 60, {"10 mx.example.com.", "20 mx2.example.com."});
+  const std::vector<std::string> texts = {"10 mx.example.com", "20 mx2.example.com"};
+  const auto blob = encodeValues(mx.rdata, texts);
+  std::vector<std::string> got;
+  auto values = decodeValues(blob, &got);
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  EXPECT_EQ(*values, mx.rdata);
+  EXPECT_EQ(got, texts);
+  auto withoutOut = decodeValues(blob);  // callers that do not want the texts
+  ASSERT_TRUE(withoutOut.ok());
+  EXPECT_EQ(*withoutOut, mx.rdata);
+  std::vector<std::string> none;
+  auto old = decodeValues(encodeValues(mx.rdata), &none);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(*old, mx.rdata);
+  EXPECT_TRUE(none.empty());
+  for (std::size_t cut = encodeValues(mx.rdata).size() + 1; cut < blob.size(); ++cut) {
+    std::vector<std::string> partial;
+    EXPECT_FALSE(decodeValues(std::span(blob).first(cut), &partial).ok()) << cut;
+  }
+  auto trailing = blob;
+  trailing.push_back(0);
+  EXPECT_FALSE(decodeValues(trailing).ok());
+}
+
 TEST(StoreCodec, DiffRoundTrip) {
   const auto removed = sample();
   const std::vector<RecordSet> added{rset("new.example.com.", RRType::TXT, 1, {"\"a\" \"b\""})};
