@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <compare>
 
 #include <fmt/format.h>
 
@@ -45,7 +46,7 @@ std::string_view stripIdPrefix(std::string_view id, std::string_view prefix) {
 HostedZoneService::HostedZoneService(store::ZoneStore& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
-std::string HostedZoneService::nextChangeId() { return options_.newChangeId(); }
+std::string HostedZoneService::nextChangeId() const { return options_.newChangeId(); }
 
 ApiResult<store::HostedZone> HostedZoneService::zone(std::string_view id) {
   id = stripIdPrefix(id, "/hostedzone/");
@@ -144,12 +145,12 @@ ApiResult<ListHostedZonesByNameOutput> HostedZoneService::listHostedZonesByName(
   // the canonical DNS order of RFC 4034 section 6.1 compares names the same way.
   std::sort(zones.begin(), zones.end(), [](const auto& a, const auto& b) {
     const auto c = a.name <=> b.name;
-    return c != 0 ? c < 0 : a.id < b.id;
+    return std::is_neq(c) ? std::is_lt(c) : a.id < b.id;
   });
   auto before = [&](const store::HostedZone& z) {
     if (!out.dnsName) return false;
     const auto c = z.name <=> *out.dnsName;
-    if (c != 0) return c < 0;
+    if (std::is_neq(c)) return std::is_lt(c);
     return out.hostedZoneId && z.id < *out.hostedZoneId;
   };
   std::size_t i = 0;

@@ -1,6 +1,7 @@
 #include "api/route53/memory_zone_store.h"
 
 #include <algorithm>
+#include <compare>
 
 #include <fmt/format.h>
 
@@ -101,7 +102,7 @@ store::StoreResult<std::vector<store::HostedZone>> MemoryZoneStore::listZones() 
   for (const auto& [id, z] : zones_) out.push_back(z.info);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     const auto c = a.name <=> b.name;
-    return c != 0 ? c < 0 : a.id < b.id;
+    return std::is_neq(c) ? std::is_lt(c) : a.id < b.id;
   });
   return out;
 }
