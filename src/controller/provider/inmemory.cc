@@ -1,6 +1,7 @@
 #include "controller/provider/inmemory.h"
 
 #include <optional>
+#include <ranges>
 #include <unordered_set>
 #include <utility>
 
@@ -60,7 +61,7 @@ Result<std::vector<Endpoint>> InMemoryProvider::records() {
   std::lock_guard lock(mu_);
   std::vector<Endpoint> out;
   for (const auto& [_, recs] : zones_) {
-    for (const auto& [__, e] : recs) out.push_back(e);
+    for (const auto& entry : recs) out.push_back(entry.second);
   }
   return out;
 }
@@ -109,6 +110,7 @@ Status InMemoryProvider::applyLocked(const Changes& changes) {
   };
   std::vector<Undo> undo;
   std::vector<wire::Name> names;
+  names.reserve(next.size());
   for (const auto& [z, _] : next) names.push_back(z);
   std::vector<std::string> problems;
   auto zoneOf = [&](const Endpoint& e) -> ZoneRecords* {
@@ -185,11 +187,11 @@ Status InMemoryProvider::applyLocked(const Changes& changes) {
     }
   }
   if (!problems.empty()) {
-    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
-      if (u->old) {
-        u->zone->insert_or_assign(u->key, std::move(*u->old));
+    for (auto& u : std::views::reverse(undo)) {
+      if (u.old) {
+        u.zone->insert_or_assign(u.key, std::move(*u.old));
       } else {
-        u->zone->erase(u->key);
+        u.zone->erase(u.key);
       }
     }
     std::string msg = "invalid change batch:";

@@ -193,7 +193,7 @@ void ManifestDirectory::stop() {
   inotifyFd_ = wakeFd_ = -1;
 }
 
-void ManifestDirectory::watchLoop(std::function<void()> onChange) {
+void ManifestDirectory::watchLoop(const std::function<void()>& onChange) {
   alignas(inotify_event) char buf[8192];
   bool pending = false;
   bool full = false;            // an overflow or an event on the directory itself
