@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ranges>
 #include <utility>
 
 #include <fmt/format.h>
@@ -316,11 +317,11 @@ bool StorePublisher::applyJournal(ZoneState& state) {
     undo.emplace_back(key, it == state.sets.end() ? std::nullopt : std::optional(it->second));
   };
   auto rollback = [&] {
-    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
-      if (it->second) {
-        state.sets.insert_or_assign(it->first, *it->second);
+    for (const auto& [key, old] : std::views::reverse(undo)) {
+      if (old) {
+        state.sets.insert_or_assign(key, *old);
       } else {
-        state.sets.erase(it->first);
+        state.sets.erase(key);
       }
     }
   };

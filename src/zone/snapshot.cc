@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <ranges>
 
 #include <fmt/format.h>
 
@@ -699,7 +700,7 @@ Status ZoneBuilder::applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> up
         offsets.push_back(off);
       }
       if (top == kNoNode) return Error("derive: no apex");
-      for (auto it = offsets.rbegin(); it != offsets.rend(); ++it) top = newNode(name.subspan(*it), top);
+      for (const auto o : std::views::reverse(offsets)) top = newNode(name.subspan(o), top);
       idx = newNode(name, top);
     } else {
       dropRRsets(z.nodes_[idx]);
@@ -790,8 +791,7 @@ Status ZoneBuilder::applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> up
   z.serial_ =
       (std::uint32_t{sp[0]} << 24) | (std::uint32_t{sp[1]} << 16) | (std::uint32_t{sp[2]} << 8) | sp[3];
   const std::uint32_t neg = std::min(soa->ttl, minimum);  // RFC 2308 section 5
-  for (int k = 0; k < 4; ++k)
-    z.negativeSoa_[static_cast<std::size_t>(4 + k)] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
+  for (std::size_t k = 0; k < 4; ++k) z.negativeSoa_[4 + k] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
   return {};
 }
 
