@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ranges>
 #include <utility>
 
 #include <fmt/format.h>
@@ -317,11 +316,11 @@ bool StorePublisher::applyJournal(ZoneState& state) {
     undo.emplace_back(key, it == state.sets.end() ? std::nullopt : std::optional(it->second));
   };
   auto rollback = [&] {
-    for (const auto& [key, old] : std::views::reverse(undo)) {
-      if (old) {
-        state.sets.insert_or_assign(key, *old);
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+      if (it->second) {
+        state.sets.insert_or_assign(it->first, *it->second);
       } else {
-        state.sets.erase(key);
+        state.sets.erase(it->first);
       }
     }
   };

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <ranges>
 
 #include <fmt/format.h>
 
@@ -700,7 +699,7 @@ Status ZoneBuilder::applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> up
         offsets.push_back(off);
       }
       if (top == kNoNode) return Error("derive: no apex");
-      for (const auto o : std::views::reverse(offsets)) top = newNode(name.subspan(o), top);
+      for (auto it = offsets.rbegin(); it != offsets.rend(); ++it) top = newNode(name.subspan(*it), top);
       idx = newNode(name, top);
     } else {
       dropRRsets(z.nodes_[idx]);

@@ -1,7 +1,6 @@
 #include "controller/provider/inmemory.h"
 
 #include <optional>
-#include <ranges>
 #include <unordered_set>
 #include <utility>
 
@@ -187,11 +186,11 @@ Status InMemoryProvider::applyLocked(const Changes& changes) {
     }
   }
   if (!problems.empty()) {
-    for (auto& u : std::views::reverse(undo)) {
-      if (u.old) {
-        u.zone->insert_or_assign(u.key, std::move(*u.old));
+    for (auto u = undo.rbegin(); u != undo.rend(); ++u) {
+      if (u->old) {
+        u->zone->insert_or_assign(u->key, std::move(*u->old));
       } else {
-        u.zone->erase(u.key);
+        u->zone->erase(u->key);
       }
     }
     std::string msg = "invalid change batch:";

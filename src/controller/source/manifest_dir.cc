@@ -178,7 +178,7 @@ Status ManifestDirectory::watch(std::function<void()> onChange) {
   // Changes between the caller's last reload and the watch have no events:
   // read everything once more (only changed files are parsed).
   (void)reload();
-  thread_ = std::thread([this, cb = std::move(onChange)]() mutable { watchLoop(std::move(cb)); });
+  thread_ = std::thread([this, cb = std::move(onChange)] { watchLoop(cb); });
   return {};
 }
 
