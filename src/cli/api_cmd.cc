@@ -1,7 +1,7 @@
 // `zonekeeper api --data DIR [--api-listen ADDR:PORT] [--tls-cert F --tls-key F]`
 // `zonekeeper keys create|list|delete --data DIR ...`
 
-#include <signal.h>
+#include <csignal>
 
 #include <chrono>
 #include <cstdio>

@@ -1,5 +1,8 @@
 // zonekeeper: one binary, one subcommand per job (see commands.h).
 
+#include <cstdio>
+#include <exception>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/api_commands.h"
@@ -7,7 +10,9 @@
 #include "cli/serve_cmd.h"
 #include "cli/zone_store_cmd.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{
       "zonekeeper: an authoritative DNS server with a Route53-compatible control plane and zone tools.\n"
       "Run 'zonekeeper SUBCOMMAND --help' for the options of each subcommand.",
@@ -31,4 +36,18 @@ int main(int argc, char** argv) {
     return code == 0 ? zk::cli::kExitOk : zk::cli::kExitUsage;
   }
   return zk::cli::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    // Bad input is reported through Result; an exception here is an internal error (e.g. out of memory).
+    std::fprintf(stderr, "zonekeeper: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("zonekeeper: internal error: unknown exception\n", stderr);
+  }
+  return zk::cli::kExitFailed;
 }

@@ -8,9 +8,9 @@
 #include "cli/serve_cmd.h"
 
 #include <malloc.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <chrono>
 #include <cstdio>

@@ -7,7 +7,7 @@
 
 #include "wire/name.h"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
 }
 

@@ -3,7 +3,7 @@
 // records and ownership TXT records, applies under --policy.
 
 #include <pthread.h>
-#include <signal.h>
+#include <csignal>
 
 #include <atomic>
 #include <cstdio>
@@ -254,6 +254,7 @@ void runSync(const SyncArgs& a, RunControl* control) {
   if (control != nullptr) {
     control->requestStop();  // the controller ended: `up` stops as a whole
   } else if (!stop) {
+    // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked; it only wakes sigwait
     pthread_kill(signals.native_handle(), SIGTERM);
   }
   signals.join();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <compare>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -182,7 +183,7 @@ void runExport(const ExportArgs& args) {
                      const bool sa = a.type == wire::RRType::SOA && a.name == c.zone.name;
                      const bool sb = b.type == wire::RRType::SOA && b.name == c.zone.name;
                      if (sa != sb) return sa;
-                     if (auto cmp = a.name <=> b.name; cmp != 0) return cmp < 0;
+                     if (auto cmp = a.name <=> b.name; std::is_neq(cmp)) return std::is_lt(cmp);
                      return static_cast<std::uint16_t>(a.type) < static_cast<std::uint16_t>(b.type);
                    });
   std::string buf;

@@ -3,7 +3,7 @@
 // store. Registered with one line in main.cc, after addZoneCommand (it adds
 // subcommands to the existing `zone` command).
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
 }
 

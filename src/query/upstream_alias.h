@@ -86,7 +86,8 @@ class UpstreamAliasResolver : public AliasResolver {
     Clock::time_point expires;
   };
   struct Hash {
-    using is_transparent = void;
+    // The standard library looks for this exact name (heterogeneous lookup).
+    using is_transparent = void;  // NOLINT(readability-identifier-naming)
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;

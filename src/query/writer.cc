@@ -94,7 +94,7 @@ bool AnswerWriter::writeRdata(std::uint16_t type, std::span<const std::uint8_t> 
 bool AnswerWriter::writeRecord(Section section, const std::uint8_t* owner,
                                std::span<const std::uint8_t> tail) {
   if (!writeName(owner)) return false;
-  std::uint16_t type = static_cast<std::uint16_t>((tail[0] << 8) | tail[1]);
+  auto type = static_cast<std::uint16_t>((tail[0] << 8) | tail[1]);
   switch (static_cast<wire::RRType>(type)) {
     case wire::RRType::NS:
     case wire::RRType::CNAME:

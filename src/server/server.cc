@@ -21,8 +21,9 @@ namespace {
 constexpr std::size_t kUdpInSize = 4096;
 constexpr std::size_t kUdpOutSize = 4096;
 constexpr std::size_t kTcpMaxMessage = 65535;
-constexpr std::size_t kTcpMaxPendingOut = 256 * 1024;  // stop reading a client that does not read
-constexpr int kPollMs = 200;                           // how often loops look at the stop flag
+constexpr std::size_t kTcpMaxPendingOut =
+    std::size_t{256} * 1024;  // stop reading a client that does not read
+constexpr int kPollMs = 200;  // how often loops look at the stop flag
 
 std::string errnoText(int e) { return std::strerror(e); }
 
@@ -239,7 +240,7 @@ Status Server::start() {
     if (::listen(fd, 1024) != 0) return fail(Error(fmt::format("listen: {}", errnoText(errno))));
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   }
-  timeval tv{0, kPollMs * 1000};
+  timeval tv{0, static_cast<suseconds_t>(kPollMs) * 1000};
   const int bufBytes = 4 << 20;  // absorb bursts instead of dropping (capped by net.core.*mem_max)
   for (int fd : udpFds) {
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -1,7 +1,7 @@
 #include "store/server_registry.h"
 
-#include <signal.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <cerrno>
 #include <chrono>

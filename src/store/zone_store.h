@@ -75,7 +75,7 @@ struct RecordSet {
 enum class ChangeAction : std::uint8_t { Create, Delete, Upsert };
 
 struct Change {
-  ChangeAction action;
+  ChangeAction action = ChangeAction::Create;
   RecordSet recordSet;
 };
 

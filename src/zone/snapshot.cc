@@ -790,8 +790,7 @@ Status ZoneBuilder::applyInPlace(ZoneSnapshot& z, std::span<const NameUpdate> up
   z.serial_ =
       (std::uint32_t{sp[0]} << 24) | (std::uint32_t{sp[1]} << 16) | (std::uint32_t{sp[2]} << 8) | sp[3];
   const std::uint32_t neg = std::min(soa->ttl, minimum);  // RFC 2308 section 5
-  for (int k = 0; k < 4; ++k)
-    z.negativeSoa_[static_cast<std::size_t>(4 + k)] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
+  for (std::size_t k = 0; k < 4; ++k) z.negativeSoa_[4 + k] = static_cast<std::uint8_t>(neg >> (24 - 8 * k));
   return {};
 }
 

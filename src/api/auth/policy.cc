@@ -35,7 +35,7 @@ Result<Statement> parseStatement(const nlohmann::json& s, std::size_t index) {
       } else if (value == "Deny") {
         st.allow = false;
       } else {
-        return Error(fmt::format("Statement {}: Effect must be \"Allow\" or \"Deny\"", index));
+        return Error(fmt::format(R"(Statement {}: Effect must be "Allow" or "Deny")", index));
       }
     } else if (key == "Action" || key == "NotAction") {
       if (!st.actions.empty())
@@ -99,7 +99,7 @@ Result<Policy> Policy::parse(std::string_view json) {
   for (const auto& [key, value] : doc.items()) {
     if (key == "Version") {
       if (value != "2012-10-17" && value != "2008-10-17") {
-        return Error("Version must be \"2012-10-17\" (or \"2008-10-17\")");
+        return Error(R"(Version must be "2012-10-17" (or "2008-10-17"))");
       }
     } else if (key == "Id") {
       // ignored

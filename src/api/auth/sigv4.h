@@ -129,7 +129,7 @@ class SigV4Verifier {
   using SecretLookup = std::function<std::optional<std::string>(std::string_view accessKeyId)>;
   struct Options {
     std::string service = "route53";
-    std::int64_t maxSkewSeconds = 15 * 60;
+    std::int64_t maxSkewSeconds = std::int64_t{15} * 60;
   };
   SigV4Verifier(SecretLookup lookup, std::function<std::int64_t()> now, Options options);
 

@@ -23,7 +23,7 @@ struct ApiServerOptions {
   int port = 8053;          // 0: any free port (see ApiServer::port())
   std::string tlsCertFile;  // both set: HTTPS
   std::string tlsKeyFile;
-  std::size_t maxBodyBytes = 4 * 1024 * 1024;
+  std::size_t maxBodyBytes = std::size_t{4} * 1024 * 1024;
   // Nonzero: request threads run at this nice value (serve gives the control
   // plane precedence over query load; negative needs CAP_SYS_NICE, else ignored).
   int threadNice = 0;

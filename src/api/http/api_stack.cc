@@ -29,7 +29,7 @@ ApiStack::ApiStack(store::ZoneStore& store, const ApiStackOptions& options)
       keys_(auth::KeyStore(options.dataDir)),
       pipeline_(handler_, keys_, now_) {}
 
-Result<std::unique_ptr<ApiStack>> ApiStack::start(store::ZoneStore& store, ApiStackOptions options) {
+Result<std::unique_ptr<ApiStack>> ApiStack::start(store::ZoneStore& store, const ApiStackOptions& options) {
   std::unique_ptr<ApiStack> self(new ApiStack(store, options));
   if (auto s = self->keys_.refresh(); !s) return s.error();
   auto server = ApiServer::start(options.server, self->pipeline_);

@@ -30,7 +30,7 @@ struct ApiStackOptions {
 class ApiStack {
  public:
   // Loads the access keys (refusing a key file others can read) and listens.
-  static Result<std::unique_ptr<ApiStack>> start(store::ZoneStore& store, ApiStackOptions options);
+  static Result<std::unique_ptr<ApiStack>> start(store::ZoneStore& store, const ApiStackOptions& options);
   ~ApiStack();
   ApiStack(const ApiStack&) = delete;
   ApiStack& operator=(const ApiStack&) = delete;

@@ -26,14 +26,14 @@ std::string principalArn(const auth::AccessKey& key) {
 ApiPipeline::ApiPipeline(Route53Handler& handler, auth::KeyCache& keys, std::function<std::int64_t()> now)
     : handler_(handler),
       keys_(keys),
-      now_(now),
+      now_(std::move(now)),
       verifier_(
           [this](std::string_view id) -> std::optional<std::string> {
             auto entry = keys_.find(id);
             if (!entry) return std::nullopt;
             return entry->key.secret;
           },
-          now, auth::SigV4Verifier::Options{}) {}
+          now_, auth::SigV4Verifier::Options{}) {}
 
 ApiResponse ApiPipeline::handle(const RawRequest& raw) {
   const std::string requestId = newRequestId();

@@ -27,7 +27,7 @@ class ApiPipeline {
  public:
   ApiPipeline(Route53Handler& handler, auth::KeyCache& keys, std::function<std::int64_t()> now);
 
-  ApiResponse handle(const RawRequest& request);
+  ApiResponse handle(const RawRequest& raw);
 
  private:
   Route53Handler& handler_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <compare>
 
 #include <fmt/format.h>
 
@@ -91,7 +92,7 @@ std::string_view stripIdPrefix(std::string_view id, std::string_view prefix) {
 HostedZoneService::HostedZoneService(store::ZoneStore& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
-std::string HostedZoneService::nextChangeId() { return options_.newChangeId(); }
+std::string HostedZoneService::nextChangeId() const { return options_.newChangeId(); }
 
 ApiResult<store::HostedZone> HostedZoneService::zone(std::string_view id) {
   id = stripIdPrefix(id, "/hostedzone/");

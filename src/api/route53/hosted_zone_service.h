@@ -54,11 +54,11 @@ class HostedZoneService {
 
   // Batch validation and conversion to the store's form (exposed for tests):
   // InvalidInput for malformed requests, InvalidChangeBatch listing every bad record.
-  ApiResult<store::ChangeBatch> convertBatch(const store::HostedZone& zone, const ChangeBatchInput& in) const;
+  ApiResult<store::ChangeBatch> convertBatch(const store::HostedZone& hz, const ChangeBatchInput& in) const;
 
  private:
   ApiResult<store::HostedZone> zone(std::string_view id);
-  std::string nextChangeId();
+  std::string nextChangeId() const;
 
   store::ZoneStore& store_;
   Options options_;

@@ -3,6 +3,7 @@
 // rules, for unit tests of the API and for running `zonekeeper api --store memory`
 // before the durable SQLite store is merged. Nothing survives the process.
 
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,7 +25,7 @@ class MemoryZoneStore final : public store::ZoneStore {
   MemoryZoneStore();
   explicit MemoryZoneStore(Options options);
 
-  store::StoreResult<store::HostedZone> createZone(const store::NewZone& zone) override;
+  store::StoreResult<store::HostedZone> createZone(const store::NewZone& nz) override;
   store::StoreResult<store::HostedZone> getZone(std::string_view zoneId) override;
   store::StoreResult<std::vector<store::HostedZone>> listZones() override;
   store::StoreResult<bool> deleteZone(std::string_view zoneId) override;
@@ -58,7 +59,7 @@ class MemoryZoneStore final : public store::ZoneStore {
     std::string type;
     friend bool operator<(const Key& a, const Key& b) {
       const auto c = a.name <=> b.name;
-      return c != 0 ? c < 0 : a.type < b.type;
+      return std::is_neq(c) ? std::is_lt(c) : a.type < b.type;
     }
   };
   struct Zone {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <compare>
 
 #include <fmt/format.h>
 
@@ -183,7 +184,7 @@ RecordKey keyOf(const Endpoint& e) { return RecordKey{e.dnsName.lowercased(), e.
 bool keyLess(const Endpoint& a, const Endpoint& b) {
   // Name's canonical order ignores case (RFC 4034 6.1), as lowercased keys would.
   const auto c = a.dnsName <=> b.dnsName;
-  if (c != 0) return c < 0;
+  if (std::is_neq(c)) return std::is_lt(c);
   return a.type < b.type;
 }
 

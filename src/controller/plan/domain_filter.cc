@@ -83,8 +83,7 @@ bool DomainFilter::matches(const wire::Name& name) const {
 std::string DomainFilter::describe() const {
   if (regex_) return fmt::format("regex {}", regexText_);
   std::string out;
-  for (const auto& r : include_)
-    out += fmt::format("{}{}{} ", out.empty() ? "" : "", r.subdomainsOnly ? "." : "", bare(r.domain));
+  for (const auto& r : include_) out += fmt::format("{}{} ", r.subdomainsOnly ? "." : "", bare(r.domain));
   for (const auto& r : exclude_) out += fmt::format("!{}{} ", r.subdomainsOnly ? "." : "", bare(r.domain));
   return out.empty() ? "(all)" : out;
 }

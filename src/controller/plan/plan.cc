@@ -84,7 +84,7 @@ class RowIndex {
 
 // Changes of one row, emitted in canonical name order at the end.
 struct RowChanges {
-  std::uint32_t row;
+  std::uint32_t row = 0;
   std::vector<const Endpoint*> create;
   std::vector<std::pair<const Endpoint*, const Endpoint*>> update;  // current, desired winner
   std::vector<const Endpoint*> remove;

@@ -60,7 +60,7 @@ Result<std::vector<Endpoint>> InMemoryProvider::records() {
   std::lock_guard lock(mu_);
   std::vector<Endpoint> out;
   for (const auto& [_, recs] : zones_) {
-    for (const auto& [__, e] : recs) out.push_back(e);
+    for (const auto& entry : recs) out.push_back(entry.second);
   }
   return out;
 }
@@ -109,6 +109,7 @@ Status InMemoryProvider::applyLocked(const Changes& changes) {
   };
   std::vector<Undo> undo;
   std::vector<wire::Name> names;
+  names.reserve(next.size());
   for (const auto& [z, _] : next) names.push_back(z);
   std::vector<std::string> problems;
   auto zoneOf = [&](const Endpoint& e) -> ZoneRecords* {

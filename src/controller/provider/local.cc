@@ -45,6 +45,7 @@ Status importZoneFile(store::SqliteZoneStore& st, const std::filesystem::path& f
     if (z.name == zoneName) return {};  // already there: the store is the truth now
   }
   std::vector<store::RecordSet> list;
+  list.reserve(sets.size());
   for (auto& [_, rs] : sets) list.push_back(std::move(rs));
   auto r = st.importZone(
       {zoneName, "zonekeeper-import-" + zoneName.toText(), "imported from " + file.string()}, list);

@@ -49,7 +49,7 @@ class LocalProvider final : public Provider {
  private:
   Result<std::vector<store::HostedZone>> hostedZones();
   // Sends the batches; counts committed batches per zone index.
-  Status applyTo(const std::vector<store::HostedZone>& hz, const Changes& changes,
+  Status applyTo(const std::vector<store::HostedZone>& zones, const Changes& changes,
                  std::map<std::size_t, std::uint32_t>& committed);
   std::unique_ptr<store::ZoneStore> owned_;
   store::ZoneStore& store_;

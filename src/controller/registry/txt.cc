@@ -42,7 +42,7 @@ Endpoint ownershipRecord(const wire::Name& name, const Endpoint& owned, const st
   Labels labels;
   labels.emplace(std::string(kOwnerLabel), ownerId);
   if (!owned.resource().empty()) labels.emplace(std::string(kResourceLabel), owned.resource());
-  txt.targets.push_back(Text{serializeLabels(labels)});
+  txt.targets.emplace_back(Text{serializeLabels(labels)});
   return txt;
 }
 

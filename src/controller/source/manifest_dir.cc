@@ -178,7 +178,7 @@ Status ManifestDirectory::watch(std::function<void()> onChange) {
   // Changes between the caller's last reload and the watch have no events:
   // read everything once more (only changed files are parsed).
   (void)reload();
-  thread_ = std::thread([this, cb = std::move(onChange)]() mutable { watchLoop(std::move(cb)); });
+  thread_ = std::thread([this, cb = std::move(onChange)] { watchLoop(cb); });
   return {};
 }
 
@@ -193,7 +193,7 @@ void ManifestDirectory::stop() {
   inotifyFd_ = wakeFd_ = -1;
 }
 
-void ManifestDirectory::watchLoop(std::function<void()> onChange) {
+void ManifestDirectory::watchLoop(const std::function<void()>& onChange) {
   alignas(inotify_event) char buf[8192];
   bool pending = false;
   bool full = false;            // an overflow or an event on the directory itself

@@ -77,9 +77,9 @@ class ManifestDirectory final : public ObjectSource {
     std::vector<ManifestDiagnostic> diagnostics;
   };
   using Files = std::map<std::string, std::shared_ptr<const File>>;
-  void watchLoop(std::function<void()> onChange);
+  void watchLoop(const std::function<void()>& onChange);
   // Reads one file; parses it only when its bytes differ from `prev`'s.
-  std::shared_ptr<const File> readFile(const std::string& path, const std::shared_ptr<const File>& prev);
+  std::shared_ptr<const File> readFile(const std::string& file, const std::shared_ptr<const File>& prev);
   void commit(Files files);  // mu_ not held
 
   std::string dir_;

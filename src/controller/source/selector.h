@@ -23,7 +23,7 @@ class Selector {
   enum class Op : std::uint8_t { Equals, NotEquals, In, NotIn, Exists, NotExists };
   struct Requirement {
     std::string key;
-    Op op;
+    Op op = Op::Equals;
     std::vector<std::string> values;
   };
   std::vector<Requirement> reqs_;

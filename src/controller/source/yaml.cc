@@ -207,7 +207,7 @@ class Composer {
         const bool seq = e.type == YAML_SEQUENCE_START_EVENT;
         const auto index = newNode(seq ? Kind::Sequence : Kind::Mapping, lineOf(e));
         if (auto err = place(index, lineOf(e))) return err;
-        open_.push_back({index, seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor});
+        open_.emplace_back(index, seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor);
         return std::nullopt;
       }
       case YAML_SEQUENCE_END_EVENT:

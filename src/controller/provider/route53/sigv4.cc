@@ -28,7 +28,7 @@ std::string hmac(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  return {reinterpret_cast<const char*>(out), len};
 }
 
 std::string lower(std::string s) {
@@ -93,12 +93,22 @@ std::string canonicalRequest(const SignInput& in) {
   for (const auto& [k, v] : in.query) q.emplace_back(uriEncode(k, false), uriEncode(v, false));
   std::sort(q.begin(), q.end());
   std::string query;
-  for (const auto& [k, v] : q) query += (query.empty() ? "" : "&") + k + "=" + v;
+  for (const auto& [k, v] : q) {
+    if (!query.empty()) query += '&';
+    query += k;
+    query += '=';
+    query += v;
+  }
   std::vector<std::pair<std::string, std::string>> h;
   for (const auto& [k, v] : in.headers) h.emplace_back(lower(k), trimSpaces(v));
   std::sort(h.begin(), h.end());
   std::string headers;
-  for (const auto& [k, v] : h) headers += k + ":" + v + "\n";
+  for (const auto& [k, v] : h) {
+    headers += k;
+    headers += ':';
+    headers += v;
+    headers += '\n';
+  }
   return fmt::format("{}\n{}\n{}\n{}\n{}\n{}", in.method, uriEncode(in.path.empty() ? "/" : in.path, true),
                      query, headers, signedHeaders(in), hexSha256(in.payload));
 }
