@@ -166,8 +166,8 @@ class Planner {
       if (!ownId.empty() && id == ownId) return findSet(name, type).has_value();
       return view_.findInZone(id, name, type).has_value();
     };
-    for (std::size_t i = 0; i < plan_.effects.size(); ++i) {
-      const auto& after = plan_.effects[i].after;
+    for (const auto& effect : plan_.effects) {
+      const auto& after = effect.after;
       if (!after || !after->alias) continue;
       for (auto& m : aliasTargetProblems(*after, zoneName, exists)) add(std::move(m));
     }
