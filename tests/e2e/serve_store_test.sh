@@ -95,12 +95,16 @@ if command -v aws >/dev/null; then
       "Type":"A","TTL":30,"ResourceRecords":[{"Value":"192.0.2.77"}]}}]}')
   CHECKS=$((CHECKS + 1))
   [[ $CID == /change/* ]] || fail "change id from the API: '$CID'"
-  STATUS=
-  for _ in $(seq 1 50); do
-    STATUS=$(r53 get-change --id "$CID" --query 'ChangeInfo.Status' --output text)
-    [[ $STATUS == INSYNC ]] && break
-    sleep 0.1
-  done
+  # wait_insync CHANGE_ID: GetChange until INSYNC (5 s at most); sets STATUS.
+  wait_insync() {
+    STATUS=
+    for _ in $(seq 1 50); do
+      STATUS=$(r53 get-change --id "$1" --query 'ChangeInfo.Status' --output text)
+      [[ $STATUS == INSYNC ]] && break
+      sleep 0.1
+    done
+  }
+  wait_insync "$CID"
   CHECKS=$((CHECKS + 1))
   [[ $STATUS == INSYNC ]] || fail "GetChange: $STATUS, expected INSYNC"
   expect "change made through serve's own API is answered" "cli\.wiperinstall\.rainx\.com\.${S}30${S}IN${S}A${S}192\.0\.2\.77" cli.$ZONE A
@@ -126,12 +130,7 @@ if command -v aws >/dev/null; then
   DCID=$(r53 change-resource-record-sets --hosted-zone-id "$DUPZ" --query 'ChangeInfo.Id' --output text \
     --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"dup.wiperinstall.rainx.com",
       "Type":"A","TTL":30,"ResourceRecords":[{"Value":"192.0.2.78"}]}}]}')
-  STATUS=
-  for _ in $(seq 1 50); do
-    STATUS=$(r53 get-change --id "$DCID" --query 'ChangeInfo.Status' --output text)
-    [[ $STATUS == INSYNC ]] && break
-    sleep 0.1
-  done
+  wait_insync "$DCID"
   CHECKS=$((CHECKS + 1))
   [[ $STATUS == INSYNC ]] || fail "GetChange for a zone the server declines: $STATUS, expected INSYNC"
   CHECKS=$((CHECKS + 1))
