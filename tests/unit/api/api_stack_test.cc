@@ -18,22 +18,12 @@
 #include "api/http/request_metrics.h"
 #include "api/route53/memory_zone_store.h"
 
+#include "api_test_util.h"
+
 namespace zk::api {
 namespace {
 
-// A fresh directory for the stack's data, removed with everything in it.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/zk_stack_XXXXXX";
-    if (mkdtemp(tmpl) != nullptr) path = tmpl;
-  }
-  ~TempDir() {
-    if (!path.empty()) std::filesystem::remove_all(path);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using testing::TempDir;
 
 ApiStackOptions onAnyPort(const std::string& dataDir) {
   ApiStackOptions options;

@@ -14,22 +14,12 @@
 #include "api/route53/text.h"
 #include "store/sqlite_zone_store.h"
 
+#include "api_test_util.h"
+
 namespace zk::api {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/zk_zone_listing_XXXXXX";
-    if (mkdtemp(tmpl) != nullptr) path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using testing::TempDir;
 
 class ZoneListingTest : public ::testing::TestWithParam<bool> {  // true: SQLite
  protected:
