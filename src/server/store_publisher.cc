@@ -315,10 +315,6 @@ bool StorePublisher::applyJournal(ZoneState& state) {
 
   // Apply with an undo log, so a failed build leaves the state as it was.
   std::vector<std::pair<SetKey, std::optional<store::RecordSet>>> undo;
-  auto remember = [&](const SetKey& key) {
-    auto it = state.sets.find(key);
-    undo.emplace_back(key, it == state.sets.end() ? std::nullopt : std::optional(it->second));
-  };
   // One lookup each: the old value goes to the undo log, then the change is made.
   auto removeSet = [&](SetKey key) {
     auto it = state.sets.find(key);
@@ -372,9 +368,8 @@ bool StorePublisher::applyJournal(ZoneState& state) {
     return false;
   }
   SetKey soaKey{state.origin.lowercased(), static_cast<std::uint16_t>(wire::RRType::SOA)};
-  remember(soaKey);
-  state.sets.insert_or_assign(soaKey, soa);
   touched.push_back(soaKey.first);
+  putSet(std::move(soaKey), soa);
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   const std::uint32_t before = state.serial;
