@@ -61,10 +61,11 @@ struct RecordSet {
   std::uint32_t ttl = 0;           // unused for aliases
   std::vector<wire::Bytes> rdata;  // uncompressed wire RDATA, one per value
   std::optional<AliasTarget> alias;
-  // The values as the API client wrote them, when that differs from their
-  // presentation form (Route53 lists a value back as it was written, e.g. a
-  // CNAME target without the trailing dot; Terraform compares them as text).
-  // Empty: list the presentation form. Never read by the DNS side.
+  // The values as the API client wrote them, one per `rdata` entry and in the
+  // same order, when that differs from their presentation form (Route53 lists
+  // a value back as it was written, e.g. a CNAME target without the trailing
+  // dot; Terraform compares them as text). Empty: list the presentation form.
+  // Never read by the DNS side.
   std::vector<std::string> valueText;
   // No SetIdentifier: Route53 routing policies (weighted, failover, ...) are
   // not supported yet; the api rejects them as InvalidInput when it parses the

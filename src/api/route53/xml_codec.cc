@@ -12,15 +12,11 @@
 namespace zk::api::xml {
 namespace {
 
-// A value as the client wrote it when the record set kept that text and it
-// still stands for this RDATA (the texts are matched by what they parse to,
-// not by position); else the presentation form.
-std::string listedValue(const store::RecordSet& rs, const wire::Bytes& rdata) {
-  for (const auto& text : rs.valueText) {
-    auto parsed = parseRecordValue(rs.type, text);
-    if (parsed && *parsed == rdata) return text;
-  }
-  return formatRecordValue(rs.type, rdata);
+// Value `i` as the client wrote it when the record set kept the texts
+// (RecordSet::valueText, one per RDATA); else its presentation form.
+std::string listedValue(const store::RecordSet& rs, std::size_t i) {
+  if (rs.valueText.size() == rs.rdata.size()) return rs.valueText[i];
+  return formatRecordValue(rs.type, rs.rdata[i]);
 }
 
 // ---- parsing ----
@@ -412,9 +408,9 @@ std::string writeListResourceRecordSets(const ListRecordSetsOutput& out) {
     } else {
       w.element("TTL", std::to_string(rs.ttl));
       w.open("ResourceRecords");
-      for (const auto& rdata : rs.rdata) {
+      for (std::size_t i = 0; i < rs.rdata.size(); ++i) {
         w.open("ResourceRecord");
-        w.element("Value", listedValue(rs, rdata));
+        w.element("Value", listedValue(rs, i));
         w.close("ResourceRecord");
       }
       w.close("ResourceRecords");
