@@ -152,8 +152,9 @@ class ZoneStore {
 
   virtual StoreResult<HostedZone> createZone(const NewZone& zone) = 0;
   virtual StoreResult<HostedZone> getZone(std::string_view zoneId) = 0;
-  // Every zone, ordered by name (Route53 order: labels reversed), then id; the
-  // api paginates ListHostedZones / ListHostedZonesByName over it.
+  // Every zone, ordered by route53NameKey(name) (Route53's order: labels
+  // reversed, escaped text, trailing dot), then id; the api pages
+  // ListHostedZones and ListHostedZonesByName over it as it is.
   virtual StoreResult<std::vector<HostedZone>> listZones() = 0;
   virtual StoreResult<bool> deleteZone(std::string_view zoneId) = 0;
   // deleteZone returning the ChangeInfo DeleteHostedZone answers with.

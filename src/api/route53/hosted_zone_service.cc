@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <compare>
 
 #include <fmt/format.h>
 
@@ -53,29 +52,6 @@ bool typeAllowed(wire::RRType type) {
     default:  // SVCB (64) and HTTPS (65), RFC 9460, have no RRType name here yet
       return static_cast<std::uint16_t>(type) == 64 || static_cast<std::uint16_t>(type) == 65;
   }
-}
-
-// ListHostedZonesByName's order (the API reference): names with the labels
-// reversed, compared as Route53's escaped text with the trailing dot
-// ("test.a-b." before "test.a.": '-' < '.'), then hosted zone IDs. The stores
-// list in this order (store::route53NameKey); sorting again keeps the paging
-// right whatever a store does.
-struct KeyedZone {
-  std::string key;
-  store::HostedZone zone;
-};
-
-std::vector<KeyedZone> inListingOrder(std::vector<store::HostedZone> zones) {
-  std::vector<KeyedZone> out;
-  out.reserve(zones.size());
-  for (auto& z : zones) {
-    std::string key = store::route53NameKey(z.name);
-    out.push_back({std::move(key), std::move(z)});
-  }
-  std::stable_sort(out.begin(), out.end(), [](const KeyedZone& a, const KeyedZone& b) {
-    return a.key != b.key ? a.key < b.key : a.zone.id < b.zone.id;
-  });
-  return out;
 }
 
 ApiError noSuchZone(std::string_view id) {
@@ -163,9 +139,10 @@ ApiResult<ListHostedZonesOutput> HostedZoneService::listHostedZones(
   }
   auto r = store_.listZones();
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
-  auto zones = inListingOrder(std::get<std::vector<store::HostedZone>>(std::move(r)));
+  // In ListHostedZonesByName's order (ZoneStore::listZones), which pages both listings.
+  auto& zones = std::get<std::vector<store::HostedZone>>(r);
   if (privateOnly) {
-    std::erase_if(zones, [](const KeyedZone& z) { return !z.zone.privateZone; });
+    std::erase_if(zones, [](const store::HostedZone& z) { return !z.privateZone; });
   }
   ListHostedZonesOutput out;
   out.maxItems = std::get<std::size_t>(max);
@@ -173,13 +150,13 @@ ApiResult<ListHostedZonesOutput> HostedZoneService::listHostedZones(
   if (marker) {
     out.marker = std::string(*marker);
     const auto id = stripIdPrefix(*marker, "/hostedzone/");
-    auto it = std::find_if(zones.begin(), zones.end(), [&](const auto& z) { return z.zone.id == id; });
+    auto it = std::find_if(zones.begin(), zones.end(), [&](const auto& z) { return z.id == id; });
     if (it == zones.end()) return invalidInput(fmt::format("Marker '{}' is not a hosted zone ID", *marker));
     start = static_cast<std::size_t>(it - zones.begin());
   }
   const std::size_t end = std::min(zones.size(), start + out.maxItems);
-  for (std::size_t i = start; i < end; ++i) out.zones.push_back(std::move(zones[i].zone));
-  if (end < zones.size()) out.nextMarker = zones[end].zone.id;
+  for (std::size_t i = start; i < end; ++i) out.zones.push_back(std::move(zones[i]));
+  if (end < zones.size()) out.nextMarker = zones[end].id;
   return out;
 }
 
@@ -201,19 +178,22 @@ ApiResult<ListHostedZonesByNameOutput> HostedZoneService::listHostedZonesByName(
   if (hostedZoneId) out.hostedZoneId = std::string(stripIdPrefix(*hostedZoneId, "/hostedzone/"));
   auto r = store_.listZones();
   if (failed(r)) return fromStoreError(std::get<store::StoreError>(r));
-  auto zones = inListingOrder(std::get<std::vector<store::HostedZone>>(std::move(r)));
-  // The first zone at or after (DNSName, HostedZoneId) in the listing order.
-  auto before = [&](const KeyedZone& z) {
+  // The store lists in the API reference's order for this operation (ZoneStore::listZones):
+  // names with the labels reversed, compared as Route53's escaped text with the trailing dot
+  // ("test.a-b." before "test.a.": '-' < '.'), then hosted zone IDs.
+  const auto& zones = std::get<std::vector<store::HostedZone>>(r);
+  // The first zone at or after (DNSName, HostedZoneId) in that order.
+  auto before = [&](const store::HostedZone& z) {
     if (!out.dnsName) return false;
-    if (z.key != startKey) return z.key < startKey;
-    return out.hostedZoneId && z.zone.id < *out.hostedZoneId;
+    if (const std::string key = store::route53NameKey(z.name); key != startKey) return key < startKey;
+    return out.hostedZoneId && z.id < *out.hostedZoneId;
   };
   std::size_t i = 0;
   while (i < zones.size() && before(zones[i])) ++i;
-  for (; i < zones.size() && out.zones.size() < out.maxItems; ++i) out.zones.push_back(zones[i].zone);
+  for (; i < zones.size() && out.zones.size() < out.maxItems; ++i) out.zones.push_back(zones[i]);
   if (i < zones.size()) {
-    out.nextDnsName = zones[i].zone.name;
-    out.nextHostedZoneId = zones[i].zone.id;
+    out.nextDnsName = zones[i].name;
+    out.nextHostedZoneId = zones[i].id;
   }
   return out;
 }

@@ -1,7 +1,6 @@
 #include "api/route53/memory_zone_store.h"
 
 #include <algorithm>
-#include <compare>
 
 #include <fmt/format.h>
 
